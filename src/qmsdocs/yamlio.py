@@ -1,0 +1,167 @@
+"""Reading YAML data files with line numbers and errors a user can act on.
+
+Every data file qmsdocs reads (catalogues, glossaries, front matter) goes through here, so that
+all of them report a problem the same way: the file, the line, what is wrong, what to do.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from qmsdocs.findings import Finding, QMSDataError
+
+__all__ = ["LineDict", "LineList", "line_of", "load_yaml", "parse_yaml", "read_text"]
+
+# The C loader is several times faster; fall back to the pure-Python one where libyaml is absent.
+_BaseLoader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class LineDict(dict[Any, Any]):
+    """A mapping that remembers the 1-based line of itself and of each of its keys."""
+
+    line: int | None = None
+    key_lines: dict[Any, int]
+
+
+class LineList(list[Any]):
+    """A sequence that remembers the 1-based line of itself and of each of its items."""
+
+    line: int | None = None
+    item_lines: list[int]
+
+
+class _LineLoader(_BaseLoader):  # type: ignore[misc, valid-type]
+    """Safe loader that records where each mapping, key and list item starts."""
+
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> LineDict:
+        mapping = LineDict(super().construct_mapping(node, deep=True))
+        mapping.line = node.start_mark.line + 1
+        mapping.key_lines = {}
+        for key_node, _value in node.value:
+            key = self.construct_object(key_node, deep=True)
+            try:
+                mapping.key_lines[key] = key_node.start_mark.line + 1
+            except TypeError:  # unhashable key: construct_mapping above has reported it
+                pass
+        return mapping
+
+    def construct_sequence(self, node: yaml.SequenceNode, deep: bool = False) -> LineList:
+        items = LineList(super().construct_sequence(node, deep=True))
+        items.line = node.start_mark.line + 1
+        items.item_lines = [child.start_mark.line + 1 for child in node.value]
+        return items
+
+
+_LineLoader.add_constructor("tag:yaml.org,2002:map", _LineLoader.construct_mapping)
+_LineLoader.add_constructor("tag:yaml.org,2002:seq", _LineLoader.construct_sequence)
+
+
+def line_of(container: Any, key: Any = None) -> int | None:
+    """The line of `container`, or of `key` (a mapping key or a list index) inside it."""
+    if key is not None:
+        if isinstance(container, LineDict):
+            return container.key_lines.get(key, container.line)
+        if isinstance(container, LineList) and isinstance(key, int):
+            if 0 <= key < len(container.item_lines):
+                return container.item_lines[key]
+            return container.line
+    return getattr(container, "line", None)
+
+
+def read_text(path: Path, display: str | None = None) -> str:
+    """Read a UTF-8 text file, turning every way this can fail into a `QMSDataError`."""
+    name = display or str(path)
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise QMSDataError(
+            [Finding("file-not-found", "file not found", name, hint="check the path")]
+        ) from None
+    except IsADirectoryError:
+        raise QMSDataError(
+            [Finding("not-a-file", "is a folder, expected a file", name)]
+        ) from None
+    except OSError as error:
+        raise QMSDataError(
+            [Finding("unreadable-file", f"cannot read the file: {error.strerror}", name)]
+        ) from None
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        line = data[: error.start].count(b"\n") + 1
+        raise QMSDataError(
+            [
+                Finding(
+                    "not-utf8",
+                    f"the file is not UTF-8 text (byte 0x{data[error.start]:02x})",
+                    name,
+                    line,
+                    hint="save the file with UTF-8 encoding",
+                )
+            ]
+        ) from None
+    return text
+
+
+def parse_yaml(text: str, display: str, *, first_line: int = 1) -> Any:
+    """Parse YAML text with line-aware containers; syntax errors become a `QMSDataError`.
+
+    Arguments:
+        text: The YAML source.
+        display: The file name to put in messages.
+        first_line: Line of the file on which `text` starts (front matter starts on line 2).
+    """
+    try:
+        loader = _LineLoader(text)
+        try:
+            data = loader.get_single_data()
+        finally:
+            loader.dispose()
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        line = mark.line + first_line if mark is not None else None
+        problem = error.problem or "invalid YAML"
+        raise QMSDataError(
+            [
+                Finding(
+                    "bad-yaml",
+                    f"invalid YAML: {problem}",
+                    display,
+                    line,
+                    hint="check indentation, colons and quotes on this line or the one before",
+                )
+            ]
+        ) from None
+    except yaml.YAMLError as error:
+        raise QMSDataError([Finding("bad-yaml", f"invalid YAML: {error}", display)]) from None
+    if first_line != 1:
+        _shift_lines(data, first_line - 1)
+    return data
+
+
+def load_yaml(path: Path, display: str | None = None) -> Any:
+    """Read and parse a YAML file; an empty file is an error rather than silently nothing."""
+    name = display or str(path)
+    text = read_text(path, name)
+    if not text.strip():
+        raise QMSDataError(
+            [Finding("empty-file", "the file is empty", name, hint="add content or remove it")]
+        )
+    return parse_yaml(text, name)
+
+
+def _shift_lines(data: Any, offset: int) -> None:
+    stack = [data]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, LineDict):
+            node.line = (node.line or 0) + offset
+            node.key_lines = {k: v + offset for k, v in node.key_lines.items()}
+            stack.extend(node.values())
+        elif isinstance(node, LineList):
+            node.line = (node.line or 0) + offset
+            node.item_lines = [v + offset for v in node.item_lines]
+            stack.extend(node)
