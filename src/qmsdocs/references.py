@@ -39,9 +39,12 @@ _DESIGNATION = r"""
     (?:\s*[/+]\s*Amd\.?\s*\d{1,2}(?::\s?\d{4})?)*+
 """
 # Legal and regulatory texts whose paragraphs are never clauses of a management standard.
-_REGULATION = r"""
-    \d{1,2}\s+CFR(?:\s+Part)?
+_ACT = r"(?:Regulation|Directive|Verordnung|Richtlinie)"
+_REGULATION = rf"""
+    \d{{1,2}}\s+CFR(?:\s+Part)?
   | (?:EU\s+)?(?:MDR|IVDR|MPDG|GDPR|DSGVO|BGB|HGB|AMG|MPG)\b
+  | (?:{_ACT}\s+)?\((?:EU|EC|EEC|EG|EWG)\)\s+(?:No\.?\s+)?\d{{2,4}}/\d{{1,4}}
+  | {_ACT}\s+(?:No\.?\s+)?\d{{2,4}}/\d{{1,4}}(?:/(?:EU|EC|EEC|EG|EWG))?
 """
 # Keywords that announce a clause number, and how sure each one is.
 _EXPLICIT_KEYWORDS = r"(?:sub-?)?clauses?"
@@ -205,7 +208,7 @@ class Recognizer:
             match = _TRIGGER_RE.search(text, pos)
             if match is None:
                 break
-            kind = match.lastgroup
+            kind = match.lastgroup or ""
             pos = match.end()
             if kind == "sentence_end":
                 context = None
@@ -280,9 +283,7 @@ class Recognizer:
                 if spanned is None:
                     if first in catalogue and number.number in catalogue and explicit:
                         unknown.append(
-                            UnknownClause(
-                                number.start, number.end, number.number, "backward-range"
-                            )
+                            UnknownClause(number.start, number.end, number.number, "backward-range")
                         )
                     elif number.number in catalogue:
                         cited.append(number.number)

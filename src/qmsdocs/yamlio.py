@@ -6,6 +6,7 @@ all of them report a problem the same way: the file, the line, what is wrong, wh
 
 from __future__ import annotations
 
+import contextlib
 from pathlib import Path
 from typing import Any
 
@@ -36,19 +37,18 @@ class LineList(list[Any]):
 class _LineLoader(_BaseLoader):  # type: ignore[misc, valid-type]
     """Safe loader that records where each mapping, key and list item starts."""
 
-    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> LineDict:
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> LineDict:  # noqa: ARG002
         mapping = LineDict(super().construct_mapping(node, deep=True))
         mapping.line = node.start_mark.line + 1
         mapping.key_lines = {}
         for key_node, _value in node.value:
             key = self.construct_object(key_node, deep=True)
-            try:
+            # An unhashable key has already been reported by construct_mapping above.
+            with contextlib.suppress(TypeError):
                 mapping.key_lines[key] = key_node.start_mark.line + 1
-            except TypeError:  # unhashable key: construct_mapping above has reported it
-                pass
         return mapping
 
-    def construct_sequence(self, node: yaml.SequenceNode, deep: bool = False) -> LineList:
+    def construct_sequence(self, node: yaml.SequenceNode, deep: bool = False) -> LineList:  # noqa: ARG002
         items = LineList(super().construct_sequence(node, deep=True))
         items.line = node.start_mark.line + 1
         items.item_lines = [child.start_mark.line + 1 for child in node.value]
@@ -81,9 +81,7 @@ def read_text(path: Path, display: str | None = None) -> str:
             [Finding("file-not-found", "file not found", name, hint="check the path")]
         ) from None
     except IsADirectoryError:
-        raise QMSDataError(
-            [Finding("not-a-file", "is a folder, expected a file", name)]
-        ) from None
+        raise QMSDataError([Finding("not-a-file", "is a folder, expected a file", name)]) from None
     except OSError as error:
         raise QMSDataError(
             [Finding("unreadable-file", f"cannot read the file: {error.strerror}", name)]

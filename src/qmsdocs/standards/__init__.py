@@ -8,7 +8,6 @@ requirements, what did the author probably mean.
 
 from __future__ import annotations
 
-import difflib
 import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
@@ -231,11 +230,12 @@ class Catalogue:
                     more = ", ..." if len(kids) > 8 else ""
                     return f"{self.label} {self.heading(prefix)} has {listed}{more}"
                 return f"did you mean {self.heading(prefix)}?"
-        close = difflib.get_close_matches(clause_id, list(self._by_id), n=3, cutoff=0.6)
-        if close:
-            return "did you mean " + " or ".join(close) + "?"
-        tops = self.top_level()
-        return f"{self.label} has clauses {tops[0].id} to {tops[-1].id}" if tops else ""
+        numbered = [c.id for c in self.top_level() if not c.is_annex]
+        annexes = [c.id for c in self.top_level() if c.is_annex]
+        hint = f"{self.label} has clauses {numbered[0]} to {numbered[-1]}" if numbered else ""
+        if annexes:
+            hint += f" and annex{'es' if len(annexes) > 1 else ''} {', '.join(annexes)}"
+        return hint
 
 
 def builtin_catalogue_ids() -> list[str]:

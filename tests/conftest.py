@@ -1,0 +1,102 @@
+"""Shared fixtures: real MkDocs builds of small sites in temporary folders."""
+
+from __future__ import annotations
+
+import logging
+import os
+import textwrap
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from mkdocs.commands.build import build
+from mkdocs.config import load_config
+from testfixtures import LogCapture
+
+# Material prints a banner about MkDocs 2 on every build; it is noise in test output.
+os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
+
+REPO = Path(__file__).resolve().parents[1]
+CORPORA = REPO.parent / "shared" / "corpora"
+
+
+@pytest.fixture(autouse=True)
+def plugin_log() -> Iterator[LogCapture]:
+    """Fails any test that leaves a qmsdocs warning or error unchecked.
+
+    A test that expects warnings reads them from this fixture and marks them checked
+    (`plugin_log.check_present(...)` or `plugin_log.mark_all_checked()`).
+    """
+    with LogCapture(
+        "mkdocs.plugins.qmsdocs",
+        attributes=("levelname", "getMessage"),
+        ensure_checks_above=logging.WARNING,
+    ) as capture:
+        yield capture
+
+
+@dataclass
+class Site:
+    """A built test site."""
+
+    root: Path
+    config: Any
+
+    @property
+    def site_dir(self) -> Path:
+        return Path(self.config.site_dir)
+
+    def html(self, path: str) -> str:
+        return (self.site_dir / path).read_text(encoding="utf-8")
+
+    def page(self, src: str) -> str:
+        """The HTML of the page built from docs/`src`, whatever `use_directory_urls` says."""
+        stem = src.removesuffix(".md")
+        if self.config.use_directory_urls:
+            name = "index.html" if stem.endswith("index") else f"{stem}/index.html"
+            if stem == "index":
+                name = "index.html"
+        else:
+            name = f"{stem}.html"
+        return self.html(name)
+
+
+def write_site(root: Path, docs: dict[str, str], **config: Any) -> Path:
+    """Write `mkdocs.yml` and the pages of a site; returns the config file."""
+    settings: dict[str, Any] = {
+        "site_name": "Test manual",
+        "theme": {"name": "material", "features": ["content.tooltips"]},
+        "plugins": ["search", "qmsdocs"],
+    }
+    settings.update(config)
+    config_file = root / "mkdocs.yml"
+    config_file.write_text(yaml.safe_dump(settings, sort_keys=False), encoding="utf-8")
+    for name, text in docs.items():
+        path = root / "docs" / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(textwrap.dedent(text).lstrip("\n"), encoding="utf-8")
+    return config_file
+
+
+def build_site(root: Path, docs: dict[str, str], *, strict: bool = False, **config: Any) -> Site:
+    """Write and build a site with MkDocs' own build function (as `mkdocs build` does)."""
+    config_file = write_site(root, docs, **config)
+    cfg = load_config(str(config_file), strict=strict)
+    build(cfg)
+    return Site(root, cfg)
+
+
+@pytest.fixture
+def site(tmp_path: Path) -> Any:
+    """`site(docs, **config)` builds a site in a fresh folder and returns a `Site`."""
+    counter = iter(range(1000))
+
+    def make(docs: dict[str, str], **config: Any) -> Site:
+        root = tmp_path / f"site{next(counter)}"
+        root.mkdir()
+        return build_site(root, docs, **config)
+
+    return make
