@@ -1,0 +1,61 @@
+"""What rendering a page teaches qmsdocs: the clauses it cites, and the problems found.
+
+Processors only record; the plugin (or another caller) reads the records once every page has
+been rendered, to build backlinks and the coverage verdicts, and to report the findings.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from qmsdocs.findings import Finding
+
+__all__ = ["LineLocator", "PageRecord", "Reference"]
+
+
+@dataclass(frozen=True)
+class Reference:
+    """A page cites a clause in its prose (this is a reference, never coverage)."""
+
+    catalogue: str
+    clause: str
+    page: str
+    section: str | None  # id of the heading the citation comes after
+    text: str  # the citation as written
+
+
+@dataclass
+class PageRecord:
+    """Everything qmsdocs learnt about one page while rendering it."""
+
+    page: str
+    references: list[Reference] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)
+
+
+class LineLocator:
+    """Finds the line of a piece of text in a page's Markdown source.
+
+    Rendered trees carry no line numbers, so a finding about a citation is placed by looking
+    for its text in the source. Successive look-ups of the same text find successive
+    occurrences, which matches the document order in which processors meet them.
+
+    Arguments:
+        source: The page's Markdown, without front matter.
+        first_line: The line of the file on which `source` starts.
+    """
+
+    def __init__(self, source: str, first_line: int = 1) -> None:
+        self.source = source
+        self.first_line = first_line
+        self._next: dict[str, int] = {}
+
+    def line(self, text: str) -> int | None:
+        start = self._next.get(text, 0)
+        found = self.source.find(text, start)
+        if found < 0 and start:
+            found = self.source.find(text)
+        if found < 0:
+            return None
+        self._next[text] = found + len(text)
+        return self.first_line + self.source.count("\n", 0, found)
