@@ -1,0 +1,58 @@
+"""The plugin's options, validated by MkDocs' own config machinery (a typo is an error)."""
+
+from __future__ import annotations
+
+import difflib
+
+from mkdocs.config import base
+from mkdocs.config import config_options as c
+from mkdocs.config.base import ValidationError
+
+__all__ = ["QMSConfig"]
+
+SEVERITIES = ("error", "warning", "info", "ignore")
+
+
+class QMSConfig(base.Config):
+    """Options of the `qmsdocs` plugin (`plugins: [qmsdocs: {...}]` in `mkdocs.yml`)."""
+
+    # The standard ----------------------------------------------------------------------------
+    standard = c.Type(str, default="iso9001-2015")
+    """The catalogue the manual is written against: a built-in id (`iso9001-2015`) or the path
+    of a catalogue file, relative to `mkdocs.yml`."""
+
+    # Clause references in prose --------------------------------------------------------------
+    link_clauses = c.Type(bool, default=True)
+    """Turn clause references in the prose ("clause 8.4", "§ 9.2") into links to the clause
+    pages. With `false` they are still recognised and recorded (for "referenced by")."""
+
+    # Generated clause pages ------------------------------------------------------------------
+    clause_pages_dir = c.Type(str, default="clauses")
+    """Docs-relative folder of the generated clause pages; each catalogue gets a subfolder
+    named after its id (`clauses/iso9001-2015/8.md`). Must not hold files of your own."""
+
+    clause_pages_nav = c.Optional(c.Type(str))
+    """Title of the navigation section of the clause pages. Default: the standard's name
+    ("ISO 9001:2015"). Pages you place in an explicit `nav:` yourself stay where you put them."""
+
+    # Findings --------------------------------------------------------------------------------
+    checks = c.DictOfItems(c.Choice(SEVERITIES), default={})
+    """Severity per finding code, e.g. `{unknown-clause: error}`. `error` stops the build,
+    `warning` fails `mkdocs build --strict`, `info` is only logged, `ignore` drops it."""
+
+    def validate(self) -> tuple[base.ConfigErrors, base.ConfigWarnings]:
+        """MkDocs only warns about unknown option names; for this plugin they are errors.
+
+        A misspelt option silently does nothing, and in a quality manual "nothing" can mean a
+        check that was meant to run did not.
+        """
+        failed, warnings = super().validate()
+        kept: base.ConfigWarnings = []
+        for key, message in warnings:
+            if message.startswith("Unrecognised configuration name"):
+                close = difflib.get_close_matches(key, sorted(self._schema_keys), n=1)
+                hint = f"; did you mean '{close[0]}'?" if close else ""
+                failed.append((key, ValidationError(f"unknown qmsdocs option '{key}'{hint}")))
+            else:
+                kept.append((key, message))
+        return failed, kept

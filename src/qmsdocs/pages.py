@@ -1,0 +1,108 @@
+"""The generated pages, as Markdown with placeholders.
+
+Generated pages go through MkDocs' normal rendering (so they get the theme, the table of
+contents and search like any page). What depends on the whole manual (which pages cite or
+cover a clause) is not known while pages render, so the Markdown holds placeholders, HTML
+comments that survive rendering untouched, and the plugin replaces them once every page has
+been rendered (see `qmsdocs.plugin.QMSPlugin.on_env`).
+"""
+
+from __future__ import annotations
+
+import re
+
+from qmsdocs.layout import ClausePage, Layout, relative_href
+from qmsdocs.standards import Catalogue, Clause
+
+__all__ = ["PLACEHOLDER_RE", "clause_page_markdown", "placeholder"]
+
+PLACEHOLDER_RE = re.compile(r"<!-- qmsdocs:(?P<kind>[a-z-]+) (?P<args>[^>]*?) -->")
+
+_NOTICE = (
+    "Clause numbers and headings are those of {label}. The standard's requirement text is "
+    "copyrighted and is not reproduced here: read it in your licensed copy of the standard."
+)
+
+
+def placeholder(kind: str, *args: str) -> str:
+    return f"<!-- qmsdocs:{kind} {' '.join(args)} -->"
+
+
+def _front_matter(title: str) -> str:
+    # Quoted for YAML; titles are the standard's headings and may contain colons.
+    safe = title.replace("\\", "\\\\").replace('"', '\\"')
+    return f'---\ntitle: "{safe}"\nqmsdocs_generated: clause-page\n---\n\n'
+
+
+def _heading(catalogue: Catalogue, clause: Clause, level: int) -> str:
+    return f"{'#' * min(level, 6)} {catalogue.heading(clause.id)}"
+
+
+def _context_line(catalogue: Catalogue, clause: Clause) -> str:
+    """For a numbered paragraph without a heading, say where it belongs rather than invent."""
+    return (
+        f'<p class="qms-clause-context">Numbered paragraph of '
+        f"{_escape(catalogue.context_title(clause.id).removeprefix('part of '))}; "
+        f"the standard gives it no heading of its own.</p>"
+    )
+
+
+def _clause_block(catalogue: Catalogue, clause: Clause, level: int) -> list[str]:
+    lines = [_heading(catalogue, clause, level), ""]
+    if not clause.title:
+        lines += [_context_line(catalogue, clause), ""]
+    lines += [placeholder("clause", catalogue.id, clause.id), ""]
+    return lines
+
+
+def clause_page_markdown(page: ClausePage, layout: Layout) -> str:
+    """The Markdown of one generated clause page."""
+    catalogue = page.catalogue
+    if page.top is None:
+        return _index_markdown(page, layout)
+    top = page.top
+    lines = [_front_matter(catalogue.heading(top.id)).rstrip("\n"), ""]
+    lines += _clause_block(catalogue, top, 1)
+    lines += [f'<p class="qms-notice">{_escape(_NOTICE.format(label=catalogue.label))}</p>', ""]
+    for clause in catalogue.descendants(top.id):
+        lines += _clause_block(catalogue, clause, clause.depth)
+    return "\n".join(lines).rstrip() + "\n"
+
+
+def _index_markdown(page: ClausePage, layout: Layout) -> str:
+    catalogue = page.catalogue
+    lines = [_front_matter("Clause index").rstrip("\n"), ""]
+    lines += [f"# {catalogue.title}", ""]
+    if catalogue.provisional:
+        lines += [
+            '<p class="qms-provisional">Provisional catalogue: its clause numbers and headings '
+            "are not yet confirmed against the published standard.</p>",
+            "",
+        ]
+    lines += [
+        f"The clauses of {catalogue.label}, each with the pages of this manual that refer to "
+        "it. Clauses that carry requirements have a page each:",
+        "",
+        "| Clause | Heading | Subclauses |",
+        "|---|---|---|",
+    ]
+    for clause_page in layout.pages(catalogue.id):
+        if clause_page.top is None:
+            continue
+        top = clause_page.top
+        link = relative_href(page.src_uri, clause_page.src_uri)
+        count = len(catalogue.descendants(top.id))
+        lines.append(f"| [{top.id}]({link}) | [{_cell(top.title or '')}]({link}) | {count} |")
+    lines += ["", f'<p class="qms-notice">{_escape(_NOTICE.format(label=catalogue.label))}</p>', ""]
+    on_index = [c for c in catalogue if layout.page_of(catalogue.id, c.id) == page.src_uri]
+    for clause in on_index:
+        lines += _clause_block(catalogue, clause, clause.depth + 1)
+    return "\n".join(lines).rstrip() + "\n"
+
+
+def _escape(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def _cell(text: str) -> str:
+    return _escape(text).replace("|", "\\|")
