@@ -1,0 +1,61 @@
+"""The example manual in this repository builds cleanly and shows the features."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+from mkdocs.commands.build import build
+from mkdocs.config import load_config
+
+from .conftest import REPO
+
+
+@pytest.fixture(scope="module")
+def example(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The example site, built with --strict into a temporary folder."""
+    site_dir = tmp_path_factory.mktemp("example") / "site"
+    config = load_config(str(REPO / "mkdocs.yml"), strict=True, site_dir=str(site_dir))
+    build(config)
+    return site_dir
+
+
+def test_example_builds_strict(example: Path) -> None:
+    assert (example / "index.html").is_file()
+    assert (example / "clauses" / "iso9001-2015" / "8" / "index.html").is_file()
+
+
+def test_example_links_clause_8_4_to_its_clause_page(example: Path) -> None:
+    html = (example / "manual" / "operation" / "external-providers" / "index.html").read_text()
+    hrefs = re.findall(r'<a class="qms-clause" href="([^"]+)"[^>]*>8\.4</a>', html)
+    assert hrefs
+    assert all(h == "../../../clauses/iso9001-2015/8/#clause-8-4" for h in hrefs)
+    target = (example / "clauses" / "iso9001-2015" / "8" / "index.html").read_text()
+    assert 'id="clause-8-4"' in target
+
+
+@pytest.mark.parametrize(
+    ("page", "numbers"),
+    [
+        ("manual/support/documented-information", ["7.5.2", "7.5.3"]),
+        ("manual/leadership", ["5.1", "5.3"]),
+        ("manual/index", ["4", "10"]),
+        ("manual/planning", ["6.1", "6.2", "6.3"]),
+        ("manual/operation/production", ["8.5.1"]),
+        ("manual/evaluation/monitoring-and-measurement", ["9.1"]),
+    ],
+)
+def test_example_notations_are_linked(example: Path, page: str, numbers: list[str]) -> None:
+    built = example / (f"{page}.html" if page.endswith("index") else f"{page}/index.html")
+    html = built.read_text()
+    linked = re.findall(r'class="qms-clause"[^>]*>([^<]+)</a>', html)
+    for number in numbers:
+        assert any(text.startswith(number) for text in linked), number
+
+
+def test_example_does_not_write_into_docs() -> None:
+    # The build must never add files to docs/ (generated pages live only in the site).
+    assert not (REPO / "docs" / "clauses").exists()
+    assert shutil.which("mkdocs") is not None
