@@ -310,3 +310,50 @@ def test_mkdocs_command_reports_without_traceback(tmp_path: Path) -> None:
     assert result.returncode != 0
     assert "no built-in catalogue 'nope'" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_serve_rebuilds_start_clean(tmp_path: Path) -> None:
+    """`mkdocs serve` keeps the plugin object: a rebuild must not double or keep old state."""
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+
+    config_file = write_site(tmp_path, {"index.md": "# Home\n\nclause 8.4\n", "b.md": "# B\n"})
+    first = load_config(str(config_file))
+    first.plugins.on_startup(command="serve", dirty=False)
+    build(first, serve_url="http://127.0.0.1:8000/")
+    plugin = first.plugins["qmsdocs"]
+
+    (tmp_path / "docs" / "b.md").write_text("# B\n\nclause 8.4 and clause 9.2\n")
+    second = load_config(str(config_file))
+    build(second, serve_url="http://127.0.0.1:8000/")
+    assert second.plugins["qmsdocs"] is plugin
+
+    html = (Path(second.site_dir) / "clauses/iso9001-2015/8/index.html").read_text()
+    block = html[html.index('data-clause="8.4"') :]
+    block = block[: block.index("</div>")]
+    assert block.count("<a ") == 2  # Home and B, once each
+    html9 = (Path(second.site_dir) / "clauses/iso9001-2015/9/index.html").read_text()
+    assert ">B</a>" in html9[html9.index('data-clause="9.2"') :][:400]
+
+
+def test_serve_watches_the_manuals_own_catalogue(tmp_path: Path) -> None:
+    from mkdocs.config import load_config
+
+    (tmp_path / "cat.yml").write_text(
+        (Path(__file__).parents[1] / "src/qmsdocs/standards/iso9001-2015.yml").read_text()
+    )
+    config_file = write_site(
+        tmp_path, {"index.md": "# x\n"}, plugins=[{"qmsdocs": {"standard": "cat.yml"}}]
+    )
+    config = load_config(str(config_file))
+    config.plugins.on_config(config)
+
+    class Server:
+        watched: list[str] = []
+
+        def watch(self, path: str) -> None:
+            self.watched.append(path)
+
+    server = Server()
+    config.plugins["qmsdocs"].on_serve(server, config=config, builder=None)
+    assert server.watched == [str(tmp_path / "cat.yml")]

@@ -62,6 +62,7 @@ class QMSPlugin(BasePlugin[QMSConfig]):
         self.context: BuildContext | None = None
         self.records: dict[str, PageRecord] = {}
         self.generated: dict[str, ClausePage] = {}
+        self.data_files: list[Path] = []
 
     def on_startup(self, *, command: Literal["build", "gh-deploy", "serve"], dirty: bool) -> None:
         # Defining on_startup makes MkDocs keep this object across `serve` rebuilds.
@@ -74,6 +75,10 @@ class QMSPlugin(BasePlugin[QMSConfig]):
             self.catalogue = resolve_catalogue(self.config.standard, base_dir)
         except QMSDataError as error:
             raise PluginError(_data_error_message("the catalogue", error)) from None
+        # The manual's own data files, for `mkdocs serve` to watch.
+        spec = Path(self.config.standard)
+        if base_dir is not None and spec.suffix in (".yml", ".yaml"):
+            self.data_files = [spec if spec.is_absolute() else base_dir / spec]
         layout = Layout([self.catalogue], self.config.clause_pages_dir)
         self.context = BuildContext(Recognizer([self.catalogue]), layout)
         # A fresh start for every build: `mkdocs serve` reuses this object.
@@ -92,9 +97,10 @@ class QMSPlugin(BasePlugin[QMSConfig]):
         config: MkDocsConfig,
         builder: Any,
     ) -> LiveReloadServer:
-        """Rebuild when a catalogue file of the manual's own changes, not only its pages."""
-        if self.catalogue is not None and Path(self.catalogue.source).is_file():
-            server.watch(self.catalogue.source)
+        """Rebuild when a data file of the manual's own changes, not only its pages."""
+        for path in self.data_files:
+            if path.exists():
+                server.watch(str(path))
         return server
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
