@@ -349,7 +349,8 @@ def test_serve_watches_the_manuals_own_catalogue(tmp_path: Path) -> None:
     config.plugins.on_config(config)
 
     class Server:
-        watched: list[str] = []
+        def __init__(self) -> None:
+            self.watched: list[str] = []
 
         def watch(self, path: str) -> None:
             self.watched.append(path)
