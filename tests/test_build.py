@@ -228,16 +228,14 @@ def test_strict_build_fails_on_unknown_clause(site, plugin_log) -> None:
     plugin_log.mark_all_checked()
 
 
-def test_severity_is_configurable(site, plugin_log, caplog) -> None:
+def test_severity_is_configurable(site, caplog) -> None:
     with pytest.raises(Abort):
         site(
             {"index.md": "clause 7.9\n"},
             plugins=["search", {"qmsdocs": {"checks": {"unknown-clause": "error"}}}],
         )
-    assert [r.levelname for r in plugin_log.records] == ["ERROR"]
-    assert "1 error(s) in the manual" in caplog.text
-    assert "the site was not published" in caplog.text
-    plugin_log.mark_all_checked()
+    assert "the manual was not published: 1 error(s)" in caplog.text
+    assert "index.md:1: 'clause 7.9' cites clause 7.9" in caplog.text
 
 
 def test_config_typo_is_an_error(tmp_path: Path, caplog) -> None:
@@ -259,7 +257,7 @@ def test_user_file_in_generated_folder_is_refused(site, caplog) -> None:
 
 def test_custom_catalogue_file(site, plugin_log) -> None:
     root_docs = {
-        "index.md": "XYZ 100 clause 2.1 and clause 2.9\n",
+        "index.md": '---\nclauses: ["2"]\n---\nXYZ 100 clause 2.1 and clause 2.9\n',
     }
     catalogue = (
         'id: xyz-100\nstandard: "XYZ 100"\nedition: "2020"\ntitle: "XYZ 100:2020 Widgets"\n'
@@ -273,13 +271,15 @@ def test_custom_catalogue_file(site, plugin_log) -> None:
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "xyz.yml"
         path.write_text(catalogue, encoding="utf-8")
-        built = site(root_docs, plugins=["search", {"qmsdocs": {"standard": str(path)}}])
+        built = site(
+            root_docs, plugins=["search", {"qmsdocs": {"standard": str(path)}}], complete=False
+        )
     html = built.page("index.md")
     assert 'href="clauses/xyz-100/2/#clause-2-1"' in html
     plugin_log.check(
         (
             "WARNING",
-            "qmsdocs: index.md:1: 'clause 2.1 and clause 2.9' cites clause 2.9, which "
+            "qmsdocs: index.md:4: 'clause 2.1 and clause 2.9' cites clause 2.9, which "
             "XYZ 100:2020 does not have (XYZ 100:2020 2 Widgets has 2.1) [unknown-clause]",
         )
     )
@@ -330,7 +330,7 @@ def test_serve_rebuilds_start_clean(tmp_path: Path) -> None:
 
     html = (Path(second.site_dir) / "clauses/iso9001-2015/8/index.html").read_text()
     block = html[html.index('data-clause="8.4"') :]
-    block = block[: block.index("</div>")]
+    block = block[block.index("Referenced by") : block.index("</div>")]
     assert block.count("<a ") == 2  # Home and B, once each
     html9 = (Path(second.site_dir) / "clauses/iso9001-2015/9/index.html").read_text()
     assert ">B</a>" in html9[html9.index('data-clause="9.2"') :][:400]

@@ -40,12 +40,17 @@ def test_clauses_csv_round_trips() -> None:
     assert code == 0
     rows = list(csv.DictReader(io.StringIO(out)))
     assert len(rows) == 65
-    assert rows[0] == {"clause": "4.1", "title": "Understanding the organization and its context",
-                       "parent": "4", "requirements": "True"}
+    assert rows[0] == {
+        "clause": "4.1",
+        "title": "Understanding the organization and its context",
+        "parent": "4",
+        "requirements": "True",
+    }
 
 
 def test_clauses_json() -> None:
     code, out, _ = run("clauses", "--required", "--format", "json")
+    assert code == 0
     payload = json.loads(out)
     assert payload["catalogue"] == "iso9001-2015"
     assert len(payload["clauses"]) == 91

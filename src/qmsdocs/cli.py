@@ -12,11 +12,17 @@ import shutil
 import sys
 import textwrap
 from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
 
 import click
 
-from qmsdocs.findings import QMSDataError
+from qmsdocs.checker import SourceReading, check_sources
+from qmsdocs.exports import coverage_csv, coverage_data
+from qmsdocs.findings import Finding, QMSDataError, Severity, apply_severities
 from qmsdocs.standards import Catalogue, Clause, builtin_catalogue_ids, resolve_catalogue
+from qmsdocs.yamlio import read_text
 
 __all__ = ["main"]
 
@@ -128,6 +134,218 @@ def catalogues() -> None:
         catalogue = _load(catalogue_id)
         status = " (provisional)" if catalogue.provisional else ""
         click.echo(f"{catalogue_id:<16} {catalogue.title}{status}")
+
+
+@dataclass
+class _Manual:
+    config_file: Path
+    catalogue: Catalogue
+    reading: SourceReading
+    findings: list[Finding]
+    urls: dict[str, str]
+
+
+def _unusable(message: str) -> None:
+    click.echo(f"qmsdocs: {message}", err=True)
+    sys.exit(EXIT_UNUSABLE)
+
+
+def _read_manual(config_file: str) -> _Manual:
+    """Load mkdocs.yml (with the plugin's validated options) and read the manual's sources."""
+    import logging
+
+    from mkdocs.config import load_config
+    from mkdocs.exceptions import MkDocsException
+    from mkdocs.structure.files import get_files
+
+    path = Path(config_file)
+    if path.is_dir():
+        path = path / "mkdocs.yml"
+    if not path.is_file():
+        _unusable(f"{path}: no such file (give the path of mkdocs.yml or of its folder)")
+    # MkDocs logs configuration problems itself; let them through to stderr (once).
+    mkdocs_log = logging.getLogger("mkdocs")
+    if not mkdocs_log.handlers:
+        handler = logging.StreamHandler(sys.stderr)
+        handler.setFormatter(logging.Formatter("%(levelname)s: %(message)s"))
+        mkdocs_log.addHandler(handler)
+    try:
+        config = load_config(str(path))
+    except (MkDocsException, OSError) as error:
+        _unusable(f"{path}: the configuration cannot be used: {error}")
+    plugin: Any = config.plugins.get("qmsdocs")
+    if plugin is None:
+        _unusable(f"{path}: the qmsdocs plugin is not enabled (add it under plugins:)")
+    options: Any = plugin.config
+    try:
+        catalogue = resolve_catalogue(options.standard, path.parent)
+    except QMSDataError as error:
+        click.echo("qmsdocs: cannot load the catalogue:", err=True)
+        for finding in error.findings:
+            click.echo(f"  {finding}", err=True)
+        sys.exit(EXIT_UNUSABLE)
+    files = get_files(config)
+    sources: list[tuple[str, str]] = []
+    unreadable: list[Finding] = []
+    urls: dict[str, str] = {}
+    for file in files.documentation_pages():
+        urls[file.src_uri] = file.url
+        try:
+            source = Path(file.abs_src_path or file.src_uri)
+            sources.append((file.src_uri, read_text(source, file.src_uri)))
+        except QMSDataError as error:
+            unreadable += error.findings
+    reading = check_sources(
+        sources,
+        catalogue,
+        heading_mode=options.heading_coverage,
+        parent_covers_children=options.parent_covers_children,
+    )
+    findings = apply_severities(unreadable + reading.findings, options.checks)
+    return _Manual(path, catalogue, reading, findings, urls)
+
+
+@main.command()
+@click.argument("config_file", default="mkdocs.yml", required=False)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="Output format.",
+)
+@click.option("--strict", is_flag=True, help="Fail on warnings too.")
+def check(config_file: str, fmt: str, strict: bool) -> None:
+    """Check a manual's clause coverage without building the site.
+
+    Reads front matter and headings only, with the plugin's options from CONFIG_FILE
+    (default: mkdocs.yml). Exit status: 0 complete, 1 clauses missing or errors found,
+    2 unusable input.
+    """
+    manual = _read_manual(config_file)
+    coverage = manual.reading.coverage
+    errors = [f for f in manual.findings if f.severity is Severity.ERROR]
+    warnings = [f for f in manual.findings if f.severity is Severity.WARNING]
+    failed = bool(errors) or (strict and bool(warnings))
+    overall = coverage.summary()
+    if fmt == "json":
+        payload = {
+            "config": str(manual.config_file),
+            "catalogue": manual.catalogue.id,
+            "pages": manual.reading.pages,
+            "complete": coverage.complete,
+            "passed": not failed,
+            "errors": len(errors),
+            "warnings": len(warnings),
+            "missing": [c.id for c in coverage.missing()],
+            "summary": coverage_data(coverage, _info(manual), "qmsdocs check")["summary"],
+            "findings": [
+                {
+                    "severity": f.severity.value,
+                    "code": f.code,
+                    "path": f.path or None,
+                    "line": f.line,
+                    "message": f.message,
+                    "hint": f.hint,
+                }
+                for f in manual.findings
+            ],
+        }
+        click.echo(json.dumps(payload, indent=2, ensure_ascii=False))
+    else:
+        for finding in manual.findings:
+            click.echo(f"{finding.severity.value}: {finding}")
+        click.echo(
+            f"{manual.catalogue.label}: {overall.required} lowest-level clauses; "
+            f"{overall.covered} addressed, {overall.not_applicable} not applicable, "
+            f"{overall.missing} missing ({overall.percent} % of the applicable ones), "
+            f"in {manual.reading.pages} pages."
+        )
+        if failed:
+            click.echo(f"Not complete: {len(errors)} error(s), {len(warnings)} warning(s).")
+        else:
+            click.echo("Complete: every required clause is addressed or declared not applicable.")
+    sys.exit(1 if failed else 0)
+
+
+def _info(manual: _Manual) -> Any:
+    def info(page: str) -> tuple[str | None, str]:
+        return manual.urls.get(page), manual.reading.titles.get(page, page)
+
+    return info
+
+
+@main.command()
+@click.argument("config_file", default="mkdocs.yml", required=False)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["json", "csv", "markdown"]),
+    default="markdown",
+    show_default=True,
+    help="Output format (json and csv are the plugin's coverage.json and coverage.csv).",
+)
+@click.option("--output", "-o", type=click.Path(dir_okay=False), help="Write to this file.")
+def coverage(config_file: str, fmt: str, output: str | None) -> None:
+    """Write the coverage matrix of a manual without building the site."""
+    manual = _read_manual(config_file)
+    result = manual.reading.coverage
+    info = _info(manual)
+    if fmt == "json":
+        text = (
+            json.dumps(
+                coverage_data(result, info, f"qmsdocs {_version()}"), indent=2, ensure_ascii=False
+            )
+            + "\n"
+        )
+    elif fmt == "csv":
+        text = coverage_csv(result, info)
+    else:
+        text = _coverage_markdown(result, info)
+    if output:
+        Path(output).write_text(text, encoding="utf-8", newline="")
+        click.echo(f"qmsdocs: wrote {output}", err=True)
+    else:
+        click.echo(text, nl=False)
+
+
+def _coverage_markdown(result: Any, info: Any) -> str:
+    catalogue = result.catalogue
+    lines = [
+        f"# Clause coverage: {catalogue.label}",
+        "",
+        "| Clause | Heading | Status | Addressed by | Justification |",
+        "|---|---|---|---|---|",
+    ]
+    for verdict in result.verdicts.values():
+        declarations = verdict.addressed_by or verdict.inherited
+        where = "<br>".join(
+            dict.fromkeys(
+                info(d.page)[1] + (f" › {d.section_title}" if d.section_title else "")
+                for d in declarations
+            )
+        )
+        justification = verdict.exclusion.justification if verdict.exclusion else ""
+        title = verdict.clause.title or catalogue.context_title(verdict.clause.id)
+        cells = [verdict.clause.id, title, verdict.label, where, justification]
+        lines.append("| " + " | ".join(c.replace("|", "\\|") for c in cells) + " |")
+    overall = result.summary()
+    lines += [
+        "",
+        f"{overall.covered} of {overall.required} lowest-level clauses addressed, "
+        f"{overall.not_applicable} not applicable, {overall.missing} missing.",
+    ]
+    return "\n".join(lines) + "\n"
+
+
+def _version() -> str:
+    from importlib import metadata
+
+    try:
+        return metadata.version("qmsdocs")
+    except metadata.PackageNotFoundError:
+        return "unknown"
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -35,6 +35,27 @@ class QMSConfig(base.Config):
     """Title of the navigation section of the clause pages. Default: the standard's name
     ("ISO 9001:2015"). Pages you place in an explicit `nav:` yourself stay where you put them."""
 
+    # Coverage and the publishing gate ---------------------------------------------------------
+    heading_coverage = c.Choice(("titles", "numbers", "off"), default="titles")
+    """Which headings count as addressing a clause. `titles`: a heading that starts with the
+    clause number and its title (or a close variant), ends with the number in parentheses, or
+    names the standard or "clause" before the number. `numbers`: any heading that starts with
+    a clause number (for a manual structured strictly by clause). `off`: headings never count.
+    A page can override it with `qmsdocs: {heading_coverage: ...}` in its front matter."""
+
+    parent_covers_children = c.Type(bool, default=True)
+    """Whether declaring a clause covers its subclauses. `false` is the strict mode: every
+    lowest-level clause must be declared itself."""
+
+    gate_on_serve = c.Type(bool, default=False)
+    """Whether `mkdocs serve` stops on errors too. By default it only warns, so that authors
+    can keep writing; `mkdocs build` always stops."""
+
+    coverage_page = c.Type(str, default="coverage.md")
+    """Docs-relative path of the generated coverage page; the exports `coverage.json` and
+    `coverage.csv` are written beside it. An empty string turns the page and exports off
+    (the gate still runs)."""
+
     # Findings --------------------------------------------------------------------------------
     checks = c.DictOfItems(c.Choice(SEVERITIES), default={})
     """Severity per finding code, e.g. `{unknown-clause: error}`. `error` stops the build,

@@ -40,6 +40,7 @@ class Finding:
         line: 1-based line in that file, when known.
         hint: What to do about it ("did you mean 7.5.3?").
         severity: See `Severity`.
+        order: Tie-breaker for sorting findings without a file (clauses in the standard's order).
     """
 
     code: str
@@ -48,6 +49,7 @@ class Finding:
     line: int | None = None
     hint: str | None = None
     severity: Severity = Severity.ERROR
+    order: int = 0
 
     @property
     def location(self) -> str:
@@ -56,8 +58,8 @@ class Finding:
             return ""
         return f"{self.path}:{self.line}" if self.line else self.path
 
-    def sort_key(self) -> tuple[str, int, str, str]:
-        return (self.path, self.line or 0, self.code, self.message)
+    def sort_key(self) -> tuple[str, int, int, str, str]:
+        return (self.path, self.line or 0, self.order, self.code, self.message)
 
     def __str__(self) -> str:
         text = f"{self.location}: {self.message}" if self.location else self.message

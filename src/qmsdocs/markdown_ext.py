@@ -23,6 +23,7 @@ from markdown.treeprocessors import Treeprocessor
 
 from qmsdocs.findings import Finding
 from qmsdocs.layout import ClausePage, Layout
+from qmsdocs.manual import Declaration, HeadingMode, cite_heading, unknown_heading_finding
 from qmsdocs.records import LineLocator, PageRecord, Reference
 from qmsdocs.references import Recognizer, citation_findings
 from qmsdocs.standards import resolve_catalogue
@@ -42,7 +43,9 @@ class PageContext:
     record: PageRecord = field(init=False)
     locator: LineLocator = field(default_factory=lambda: LineLocator(""))
     clause_page: ClausePage | None = None
+    generated: bool = False  # any generated page: nothing on it is the manual's own word
     link_clauses: bool = True
+    heading_mode: HeadingMode = "titles"
 
     def __post_init__(self) -> None:
         self.record = PageRecord(self.src_path)
@@ -88,6 +91,48 @@ class ClauseAnchorTreeprocessor(Treeprocessor):
                 heading.set("id", clause.anchor)
 
 
+class HeadingCoverageTreeprocessor(Treeprocessor):
+    """Records the headings that cite a clause: the section under them addresses it.
+
+    Runs after `toc` so that each heading has its final id, the anchor coverage links use.
+    """
+
+    name = "qmsdocs_heading_coverage"
+
+    def __init__(self, md: Markdown, context: BuildContext) -> None:
+        super().__init__(md)
+        self.context = context
+
+    def run(self, root: etree.Element) -> None:
+        page = self.context.current
+        if page is None or page.generated or page.heading_mode == "off":
+            return
+        catalogue = self.context.recognizer.default
+        for heading in root.iter():
+            if heading.tag not in _HEADINGS:
+                continue
+            text = _heading_text(heading)
+            citation = cite_heading(text, catalogue, self.context.recognizer, page.heading_mode)
+            if citation is not None:
+                page.record.declarations.append(
+                    Declaration(
+                        catalogue.id,
+                        citation.clause,
+                        page.src_path,
+                        page.locator.line(text),
+                        heading.get("id"),
+                        text,
+                        "heading",
+                    )
+                )
+                continue
+            finding = unknown_heading_finding(
+                text, catalogue, page.src_path, page.locator.line(text)
+            )
+            if finding is not None:
+                page.record.findings.append(finding)
+
+
 class ClauseLinkTreeprocessor(Treeprocessor):
     """Links the clause citations of the prose and records them on the page's record."""
 
@@ -99,7 +144,7 @@ class ClauseLinkTreeprocessor(Treeprocessor):
 
     def run(self, root: etree.Element) -> None:
         page = self.context.current
-        if page is None or page.clause_page is not None:
+        if page is None or page.generated:
             return
         recognizer = self.context.recognizer
         layout = self.context.layout
@@ -148,8 +193,9 @@ class QMSExtension(Extension):
 
     | Class                       | Registry       | Name                   | Priority |
     |-----------------------------|----------------|------------------------|----------|
-    | ClauseAnchorTreeprocessor   | treeprocessors | qmsdocs_clause_anchors | 6        |
-    | ClauseLinkTreeprocessor     | treeprocessors | qmsdocs_clause_links   | 4        |
+    | ClauseAnchorTreeprocessor    | treeprocessors | qmsdocs_clause_anchors   | 6        |
+    | HeadingCoverageTreeprocessor | treeprocessors | qmsdocs_heading_coverage | 4.5      |
+    | ClauseLinkTreeprocessor      | treeprocessors | qmsdocs_clause_links     | 4        |
     """
 
     def __init__(self, context: BuildContext | None = None, **kwargs: Any) -> None:
@@ -198,6 +244,11 @@ class QMSExtension(Extension):
             30,  # before inline (20): set up the page before any of ours runs
         )
         md.treeprocessors.register(
+            HeadingCoverageTreeprocessor(md, context),
+            HeadingCoverageTreeprocessor.name,
+            4.5,  # after toc (5): headings have their ids
+        )
+        md.treeprocessors.register(
             ClauseLinkTreeprocessor(md, context),
             ClauseLinkTreeprocessor.name,
             4,  # after toc (5), so headings have ids for sections; before relpath (0)
@@ -217,6 +268,24 @@ class QMSExtension(Extension):
     def findings(self) -> list[Finding]:
         record = self.record
         return list(record.findings) if record else []
+
+
+def _heading_text(heading: etree.Element) -> str:
+    """The heading as a reader sees it, without the permalink symbol `toc` may append."""
+    parts: list[str] = []
+
+    def walk(element: etree.Element) -> None:
+        if element is not heading and "headerlink" in (element.get("class") or "").split():
+            parts.append(element.tail or "")
+            return
+        parts.append(element.text or "")
+        for child in element:
+            walk(child)
+        if element is not heading:
+            parts.append(element.tail or "")
+
+    walk(heading)
+    return " ".join("".join(parts).split())
 
 
 class _Noop(Treeprocessor):

@@ -14,7 +14,7 @@ import re
 from qmsdocs.layout import ClausePage, Layout, relative_href
 from qmsdocs.standards import Catalogue, Clause
 
-__all__ = ["PLACEHOLDER_RE", "clause_page_markdown", "placeholder"]
+__all__ = ["PLACEHOLDER_RE", "clause_page_markdown", "coverage_page_markdown", "placeholder"]
 
 PLACEHOLDER_RE = re.compile(r"<!-- qmsdocs:(?P<kind>[a-z-]+) (?P<args>[^>]*?) -->")
 
@@ -106,3 +106,38 @@ def _escape(text: str) -> str:
 
 def _cell(text: str) -> str:
     return _escape(text).replace("|", "\\|")
+
+
+def coverage_page_markdown(catalogue: Catalogue, json_name: str, csv_name: str) -> str:
+    """The Markdown of the generated coverage page: headings, placeholders, export links."""
+    lines = [
+        '---\ntitle: "Clause coverage"\nqmsdocs_generated: coverage\n---',
+        "",
+        f"# Clause coverage: {catalogue.label}",
+        "",
+        placeholder("coverage-status", catalogue.id),
+        "",
+        "## Summary",
+        "",
+        placeholder("coverage-summary", catalogue.id),
+        "",
+        "## Clause by clause",
+        "",
+        f"Every clause of {catalogue.label} that carries requirements, in the standard's order. "
+        "The build checks the lowest-level clauses; a clause with subclauses shows how its "
+        "subclauses fare.",
+        "",
+        placeholder("coverage-matrix", catalogue.id),
+        "",
+        "## Pages and the clauses they address",
+        "",
+        placeholder("coverage-pages", catalogue.id),
+        "",
+        "## Exports",
+        "",
+        f"- [{json_name}]({json_name}): the same data for tools, with a JSON Schema in the "
+        "qmsdocs package (`qmsdocs/schemas/coverage.schema.json`).",
+        f"- [{csv_name}]({csv_name}): one row per clause, for a spreadsheet.",
+        "",
+    ]
+    return "\n".join(lines)

@@ -5,20 +5,22 @@ Event by event:
 - `on_startup`: remember whether this is `mkdocs serve` (the plugin object is then kept
   across rebuilds, so everything per build is created afresh in `on_config`).
 - `on_config`: load the catalogue, build the recogniser once, add the Markdown extension.
-- `on_files`: add the generated clause pages (and the stylesheet).
-- `on_nav`: give the clause pages a navigation section of their own.
-- `on_page_markdown`: tell the extension which page is being rendered.
+- `on_files`: add the generated pages (clause pages, coverage page), the coverage exports and
+  the stylesheet.
+- `on_nav`: give the generated pages a navigation section of their own.
+- `on_page_markdown`: read the page's front matter; tell the extension which page it renders.
 - `on_page_content`: keep what the extension recorded about the page.
-- `on_env`: every page is rendered; fill the generated pages' placeholders (backlinks) and
-  report the findings of the build, all together and sorted.
+- `on_env`: every page is rendered; compute coverage, fill the generated pages' placeholders,
+  write the exports, report every finding of the build together, and stop the build (the
+  gate) if any is an error.
 """
 
 from __future__ import annotations
 
 import posixpath
 from collections import defaultdict
-from collections.abc import Callable
-from importlib import resources
+from collections.abc import Callable, Iterable
+from importlib import metadata, resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -29,13 +31,16 @@ from mkdocs.structure.nav import Section
 from mkdocs.structure.pages import Page
 
 from qmsdocs.config import QMSConfig
+from qmsdocs.coverage import Coverage, compute_coverage
+from qmsdocs.exports import coverage_csv, coverage_json
 from qmsdocs.findings import Finding, QMSDataError, Severity, apply_severities
 from qmsdocs.layout import ClausePage, Layout
+from qmsdocs.manual import FrontMatter, HeadingMode, read_front_matter
 from qmsdocs.markdown_ext import BuildContext, PageContext, QMSExtension
-from qmsdocs.pages import PLACEHOLDER_RE, clause_page_markdown
+from qmsdocs.pages import PLACEHOLDER_RE, clause_page_markdown, coverage_page_markdown
 from qmsdocs.records import LineLocator, PageRecord, Reference
 from qmsdocs.references import Recognizer
-from qmsdocs.render import Renderer
+from qmsdocs.render import Renderer, Views, render_clause_status
 from qmsdocs.standards import Catalogue, resolve_catalogue
 
 if TYPE_CHECKING:
@@ -52,7 +57,7 @@ STYLESHEET = "assets/qmsdocs/qmsdocs.css"
 
 
 class QMSPlugin(BasePlugin[QMSConfig]):
-    """Links clause references, generates clause pages, and reports what it finds."""
+    """Links clause references, generates clause and coverage pages, gates the build."""
 
     supports_multiple_instances = False
 
@@ -60,9 +65,14 @@ class QMSPlugin(BasePlugin[QMSConfig]):
         self.is_serve = False
         self.catalogue: Catalogue | None = None
         self.context: BuildContext | None = None
-        self.records: dict[str, PageRecord] = {}
-        self.generated: dict[str, ClausePage] = {}
         self.data_files: list[Path] = []
+        # Per build (reset in on_config):
+        self.clause_pages: dict[str, ClausePage] = {}
+        self.coverage_page: str | None = None
+        self.exports: dict[str, str] = {}  # docs path -> "json" | "csv"
+        self.front: dict[str, FrontMatter] = {}
+        self.records: dict[str, PageRecord] = {}
+        self.coverage: Coverage | None = None
 
     def on_startup(self, *, command: Literal["build", "gh-deploy", "serve"], dirty: bool) -> None:
         # Defining on_startup makes MkDocs keep this object across `serve` rebuilds.
@@ -82,8 +92,15 @@ class QMSPlugin(BasePlugin[QMSConfig]):
         layout = Layout([self.catalogue], self.config.clause_pages_dir)
         self.context = BuildContext(Recognizer([self.catalogue]), layout)
         # A fresh start for every build: `mkdocs serve` reuses this object.
+        self.clause_pages = {page.src_uri: page for page in layout.pages()}
+        self.coverage_page = self.config.coverage_page or None
+        self.exports = {}
+        if self.coverage_page:
+            stem = posixpath.splitext(self.coverage_page)[0]
+            self.exports = {f"{stem}.json": "json", f"{stem}.csv": "csv"}
+        self.front = {}
         self.records = {}
-        self.generated = {page.src_uri: page for page in layout.pages()}
+        self.coverage = None
         # MkDocs accepts extension instances here, though its annotation says names.
         config.markdown_extensions.append(QMSExtension(self.context))  # type: ignore[arg-type]
         if STYLESHEET not in config.extra_css:
@@ -103,41 +120,61 @@ class QMSPlugin(BasePlugin[QMSConfig]):
                 server.watch(str(path))
         return server
 
+    def _generated(self) -> dict[str, str]:
+        """Docs path -> what qmsdocs generates there, for conflicts and skipping."""
+        paths = {src: "clause page" for src in self.clause_pages}
+        if self.coverage_page:
+            paths[self.coverage_page] = "coverage page"
+        paths.update({src: f"coverage export ({kind})" for src, kind in self.exports.items()})
+        return paths
+
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
-        """Add the clause pages and the stylesheet as generated files."""
-        assert self.context is not None
-        for src_uri, page in self.generated.items():
+        """Add the generated pages, the exports and the stylesheet."""
+        assert self.context is not None and self.catalogue is not None
+        for src_uri, what in self._generated().items():
             existing = files.get_file_from_path(src_uri)
             if existing is not None and existing.generated_by is None:
+                option = "clause_pages_dir" if what == "clause page" else "coverage_page"
                 raise PluginError(
                     f"qmsdocs: '{src_uri}' in the docs folder is where qmsdocs generates the "
-                    f"clause pages. Rename or move it, or set the plugin option "
-                    f"'clause_pages_dir' to another folder."
+                    f"{what}. Rename or move it, or set the plugin option '{option}' to "
+                    "another path."
                 )
-            # NOT_IN_NAV: on_nav places them, so MkDocs need not report them as left out.
+        # NOT_IN_NAV: on_nav places the pages, so MkDocs need not report them as left out.
+        for src_uri, page in self.clause_pages.items():
+            content = clause_page_markdown(page, self.context.layout)
             files.append(
                 File.generated(
-                    config,
-                    src_uri,
-                    content=clause_page_markdown(page, self.context.layout),
-                    inclusion=InclusionLevel.NOT_IN_NAV,
+                    config, src_uri, content=content, inclusion=InclusionLevel.NOT_IN_NAV
                 )
             )
+        if self.coverage_page:
+            names = [posixpath.basename(path) for path in self.exports]
+            content = coverage_page_markdown(self.catalogue, names[0], names[1])
+            files.append(
+                File.generated(
+                    config, self.coverage_page, content=content, inclusion=InclusionLevel.NOT_IN_NAV
+                )
+            )
+            # Written for real in on_env, once coverage is known.
+            for src_uri in self.exports:
+                files.append(File.generated(config, src_uri, content=""))
         if files.get_file_from_path(STYLESHEET) is None:
             css = resources.files("qmsdocs").joinpath("assets", "qmsdocs.css").read_text("utf-8")
             files.append(File.generated(config, STYLESHEET, content=css))
         return files
 
     def on_nav(self, nav: Navigation, *, config: MkDocsConfig, files: Files) -> Navigation:
-        """Put the clause pages in a navigation section, unless `nav:` already places them."""
-        ours = [files.get_file_from_path(src) for src in self.generated]
+        """Put the generated pages in a navigation section, unless `nav:` already places them."""
+        order = list(self.clause_pages)
+        if self.coverage_page:
+            order.insert(1, self.coverage_page)  # right after the clause index
+        ours = [files.get_file_from_path(src) for src in order]
         pages = [f.page for f in ours if f is not None and isinstance(f.page, Page)]
         if config.nav is not None and any(page in nav.pages for page in pages):
             return nav
         assert self.catalogue is not None
         section = Section(self.config.clause_pages_nav or self.catalogue.label, list(pages))
-        for page in pages:
-            page.parent = section
         nav.items.append(section)
         _relink(nav)
         return nav
@@ -150,16 +187,39 @@ class QMSPlugin(BasePlugin[QMSConfig]):
         config: MkDocsConfig,
         files: Files,
     ) -> str:
-        """Tell the extension which page it is about to render."""
-        assert self.context is not None
+        """Read the page's front matter and tell the extension which page it is rendering."""
+        assert self.context is not None and self.catalogue is not None
         src = page.file.src_uri
+        generated = src in self._generated()
+        link_clauses = self.config.link_clauses
+        heading_mode: HeadingMode = self.config.heading_coverage  # type: ignore[assignment]
+        if not generated:
+            front = self._read_front_matter(page)
+            self.front[src] = front
+            if front.options.link_clauses is not None:
+                link_clauses = front.options.link_clauses
+            if front.options.heading_coverage is not None:
+                heading_mode = front.options.heading_coverage
         self.context.current = PageContext(
             src,
             locator=LineLocator(markdown, _first_body_line(page, markdown)),
-            clause_page=self.generated.get(src),
-            link_clauses=self.config.link_clauses,
+            clause_page=self.clause_pages.get(src),
+            generated=generated,
+            link_clauses=link_clauses,
+            heading_mode=heading_mode,
         )
         return markdown
+
+    def _read_front_matter(self, page: Page) -> FrontMatter:
+        assert self.context is not None and self.catalogue is not None
+        src = page.file.src_uri
+        try:
+            text = page.file.content_string
+        except (OSError, UnicodeDecodeError) as error:
+            front = FrontMatter(src)
+            front.findings.append(Finding("unreadable-page", f"cannot read the page: {error}", src))
+            return front
+        return read_front_matter(src, text, self.catalogue, self.context.recognizer)
 
     def on_page_content(
         self,
@@ -179,62 +239,122 @@ class QMSPlugin(BasePlugin[QMSConfig]):
 
     @event_priority(-50)  # after other plugins' on_env: every page and its toc are final
     def on_env(
-        self, env: jinja2.Environment, *, config: MkDocsConfig, files: Files
+        self,
+        env: jinja2.Environment,
+        *,
+        config: MkDocsConfig,
+        files: Files,
     ) -> jinja2.Environment:
-        """Fill in the generated pages and report the build's findings."""
-        assert self.context is not None
-        renderer = Renderer(env)
-        references = _references_by_clause(self.records.values())
-        for src_uri in self.generated:
-            file = files.get_file_from_path(src_uri)
-            if file is None or not isinstance(file.page, Page):
-                continue
-            page: Page = file.page
-            if page.content is None:
-                continue
-
-            def fill(kind: str, args: str, page: Page = page) -> str:
-                return self._fill(kind, args, page, files, references, renderer)
-
-            page.content = _fill_placeholders(page.content, fill)
-        self._report([f for record in self.records.values() for f in record.findings])
+        """Compute coverage, fill in the generated pages and exports, report, and gate."""
+        assert self.context is not None and self.catalogue is not None
+        declarations = [d for front in self.front.values() for d in front.clauses]
+        declarations += [d for record in self.records.values() for d in record.declarations]
+        exclusions = [e for front in self.front.values() for e in front.exclusions]
+        references = [r for record in self.records.values() for r in record.references]
+        self.coverage = compute_coverage(
+            self.catalogue,
+            declarations,
+            exclusions,
+            references,
+            parent_covers_children=self.config.parent_covers_children,
+        )
+        self._fill_pages(env, files, references)
+        self._write_exports(files)
+        findings = [f for front in self.front.values() for f in front.findings]
+        findings += [f for record in self.records.values() for f in record.findings]
+        findings += self.coverage.findings
+        self._report(findings)
         return env
+
+    def _fill_pages(
+        self, env: jinja2.Environment, files: Files, references: list[Reference]
+    ) -> None:
+        assert self.context is not None and self.coverage is not None
+        renderer = Renderer(env)
+        by_clause: dict[str, list[Reference]] = defaultdict(list)
+        for reference in references:
+            by_clause[reference.clause].append(reference)
+        for src_uri in [*self.clause_pages, *([self.coverage_page] if self.coverage_page else [])]:
+            file = files.get_file_from_path(src_uri)
+            if file is None or not isinstance(file.page, Page) or file.page.content is None:
+                continue
+            views = Views(
+                self.coverage,
+                self.context.layout,
+                _url_maker(files, file),
+                _title_maker(files),
+                src_uri,
+            )
+
+            def fill(kind: str, args: str, views: Views = views) -> str:
+                return self._fill(kind, args, views, renderer, by_clause)
+
+            file.page.content = _fill_placeholders(file.page.content, fill)
 
     def _fill(
         self,
         kind: str,
         args: str,
-        page: Page,
-        files: Files,
-        references: dict[tuple[str, str], list[Reference]],
+        views: Views,
         renderer: Renderer,
+        references: dict[str, list[Reference]],
     ) -> str:
-        if kind != "clause":
-            return ""
-        catalogue_id, clause_id = args.split()
-        assert self.catalogue is not None
-        clause = self.catalogue[clause_id]
-        return renderer.clause_status(
-            clause,
-            _links(references.get((catalogue_id, clause_id), []), page, files),
-        )
+        catalogue = views.catalogue
+        if kind == "clause":
+            clause_id = args.split()[1]
+            return render_clause_status(
+                renderer, views, catalogue[clause_id], references.get(clause_id, [])
+            )
+        coverage = views.coverage
+        if kind == "coverage-status":
+            return renderer.render(
+                "coverage-status.html",
+                complete=coverage.complete,
+                missing=[views.clause_link(c) for c in coverage.missing()],
+                summary=views.summaries()[-1],
+            )
+        if kind == "coverage-summary":
+            return renderer.render("coverage-summary.html", rows=views.summaries())
+        if kind == "coverage-matrix":
+            rows = [views.verdict(v) for v in coverage.verdicts.values()]
+            return renderer.render("coverage-matrix.html", rows=rows)
+        if kind == "coverage-pages":
+            return renderer.render("coverage-pages.html", rows=views.pages())
+        return ""
+
+    def _write_exports(self, files: Files) -> None:
+        assert self.coverage is not None
+        info = _page_info(files)
+        generator = f"qmsdocs {_version()}"
+        for src_uri, kind in self.exports.items():
+            file = files.get_file_from_path(src_uri)
+            if file is None:
+                continue
+            if kind == "json":
+                file.content_string = coverage_json(self.coverage, info, generator)
+            else:
+                file.content_string = coverage_csv(self.coverage, info)
 
     def _report(self, findings: list[Finding]) -> None:
-        """Log every finding through MkDocs' logger; errors stop the build after all are shown."""
+        """Log the findings; errors stop `mkdocs build` in one message, after all are known."""
         findings = apply_severities(findings, self.config.checks)
-        for finding in findings:
-            if finding.severity is Severity.ERROR:
-                log.error(str(finding))
-            elif finding.severity is Severity.WARNING:
-                log.warning(str(finding))
-            else:
-                log.info(str(finding))
         errors = [f for f in findings if f.severity is Severity.ERROR]
-        if errors and not self.is_serve:
-            raise PluginError(
-                f"qmsdocs: {len(errors)} error(s) in the manual (listed above); "
-                "the site was not published."
-            )
+        for finding in findings:
+            if finding.severity is Severity.WARNING:
+                log.warning(str(finding))
+            elif finding.severity is Severity.INFO:
+                log.info(str(finding))
+        if not errors:
+            return
+        if self.is_serve and not self.config.gate_on_serve:
+            # Authors keep writing while serving; the coverage page shows the gaps.
+            for finding in errors:
+                log.warning(f"{finding} (`mkdocs build` stops on this)")
+            return
+        listed = "\n".join(f"  - {finding}" for finding in errors)
+        raise PluginError(
+            f"qmsdocs: the manual was not published: {len(errors)} error(s).\n{listed}"
+        )
 
 
 def _fill_placeholders(html: str, fill: Callable[[str, str], str]) -> str:
@@ -245,6 +365,13 @@ def _data_error_message(what: str, error: QMSDataError) -> str:
     lines = [f"qmsdocs: cannot load {what}:"]
     lines += [f"  {finding}" for finding in error.findings]
     return "\n".join(lines)
+
+
+def _version() -> str:
+    try:
+        return metadata.version("qmsdocs")
+    except metadata.PackageNotFoundError:  # running from a source tree
+        return "unknown"
 
 
 def _first_body_line(page: Page, markdown: str) -> int:
@@ -261,7 +388,7 @@ def _first_body_line(page: Page, markdown: str) -> int:
 def _relink(nav: Navigation) -> None:
     """Recompute parents, the flat page list and previous/next after changing the tree."""
 
-    def walk(items: list[Any], parent: Section | None) -> list[Page]:
+    def walk(items: Iterable[Any], parent: Section | None) -> list[Page]:
         flat: list[Page] = []
         for item in items:
             item.parent = parent
@@ -278,37 +405,37 @@ def _relink(nav: Navigation) -> None:
     nav.pages = pages
 
 
-def _references_by_clause(
-    records: Any,
-) -> dict[tuple[str, str], list[Reference]]:
-    by_clause: dict[tuple[str, str], list[Reference]] = defaultdict(list)
-    for record in sorted(records, key=lambda r: r.page):
-        for reference in record.references:
-            by_clause[reference.catalogue, reference.clause].append(reference)
-    return by_clause
+def _url_maker(files: Files, from_file: File) -> Callable[[str, str | None], str]:
+    def url_for(page: str, anchor: str | None) -> str:
+        target = files.get_file_from_path(page)
+        url = target.url_relative_to(from_file) if target is not None else page
+        return f"{url}#{anchor}" if anchor else url
+
+    return url_for
 
 
-def _links(references: list[Reference], from_page: Page, files: Files) -> list[dict[str, str]]:
-    """One link per citing page, to the section of its first citation, in page order."""
-    links: list[dict[str, str]] = []
-    seen: set[str] = set()
-    for reference in references:
-        if reference.page in seen:
-            continue
-        seen.add(reference.page)
-        file = files.get_file_from_path(reference.page)
+def _title_maker(files: Files) -> Callable[[str, str | None], tuple[str, str | None]]:
+    def title_for(page: str, anchor: str | None) -> tuple[str, str | None]:
+        file = files.get_file_from_path(page)
         if file is None or not isinstance(file.page, Page):
-            continue
-        url = file.url_relative_to(from_page.file)
-        title = file.page.title or posixpath.basename(reference.page)
-        section_title = _section_title(file.page, reference.section)
-        # A citation under the page's own title is a citation by the page, not a section.
-        if section_title == str(title):
-            section_title = None
-        if section_title:
-            url += f"#{reference.section}"
-        links.append({"url": url, "title": str(title), "section": section_title or ""})
-    return links
+            return posixpath.basename(page), None
+        title = str(file.page.title or posixpath.basename(page))
+        section = _section_title(file.page, anchor)
+        # A section that is the page's own title is the page, not a section of it.
+        return title, section if section != title else None
+
+    return title_for
+
+
+def _page_info(files: Files) -> Callable[[str], tuple[str | None, str]]:
+    def info(page: str) -> tuple[str | None, str]:
+        file = files.get_file_from_path(page)
+        if file is None:
+            return None, posixpath.basename(page)
+        title = file.page.title if isinstance(file.page, Page) and file.page.title else None
+        return file.url, str(title or posixpath.basename(page))
+
+    return info
 
 
 def _section_title(page: Page, anchor: str | None) -> str | None:

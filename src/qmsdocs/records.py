@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from qmsdocs.findings import Finding
+from qmsdocs.manual import Declaration
 
 __all__ = ["LineLocator", "PageRecord", "Reference"]
 
@@ -30,6 +31,7 @@ class PageRecord:
 
     page: str
     references: list[Reference] = field(default_factory=list)
+    declarations: list[Declaration] = field(default_factory=list)  # from headings
     findings: list[Finding] = field(default_factory=list)
 
 

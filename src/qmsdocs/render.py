@@ -4,17 +4,30 @@ The fragments live in `qmsdocs/templates/qmsdocs/*.html`. They are looked up thr
 theme's own loader first, so a site overrides one by putting a file of the same name under
 `qmsdocs/` in its `custom_dir`. Output is autoescaped: text from front matter, catalogues and
 glossaries can never inject markup.
+
+Templates receive plain view data (dicts and lists) built here from the core's results, with
+every URL already made relative to the page the fragment lands on.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import jinja2
 
+from qmsdocs.coverage import STATUS_LABELS, ClauseVerdict, Coverage
+from qmsdocs.layout import Layout
+from qmsdocs.manual import Declaration
+from qmsdocs.records import Reference
 from qmsdocs.standards import Clause
 
-__all__ = ["Renderer"]
+__all__ = ["Renderer", "UrlFor"]
+
+# url_for(docs-relative page path, anchor or None) -> URL relative to the page being filled,
+# and title_for(page path, anchor or None) -> (page title, section title or None).
+UrlFor = Callable[[str, str | None], str]
+TitleFor = Callable[[str, str | None], tuple[str, str | None]]
 
 
 class Renderer:
@@ -29,10 +42,137 @@ class Renderer:
             if env.loader is not None:
                 loaders.insert(0, env.loader)
             self.env = env.overlay(loader=jinja2.ChoiceLoader(loaders), autoescape=True)
+        self.env.globals["status_labels"] = STATUS_LABELS
 
     def render(self, name: str, **context: Any) -> str:
         return self.env.get_template(f"qmsdocs/{name}").render(**context).strip()
 
-    def clause_status(self, clause: Clause, referenced_by: list[dict[str, str]]) -> str:
-        """What the manual says about one clause, under its heading on the clause page."""
-        return self.render("clause-status.html", clause=clause, referenced_by=referenced_by)
+
+class Views:
+    """Builds the view data of the fragments for one page being filled in.
+
+    Arguments:
+        coverage: The verdicts (None while coverage is not computed, e.g. a foreign catalogue).
+        layout: Where clauses live.
+        url_for: See `UrlFor`.
+        title_for: See `TitleFor`.
+        from_page: Docs-relative path of the page the fragments land on.
+    """
+
+    def __init__(
+        self,
+        coverage: Coverage,
+        layout: Layout,
+        url_for: UrlFor,
+        title_for: TitleFor,
+        from_page: str,
+    ) -> None:
+        self.coverage = coverage
+        self.catalogue = coverage.catalogue
+        self.layout = layout
+        self.url_for = url_for
+        self.title_for = title_for
+        self.from_page = from_page
+
+    def clause_link(self, clause: Clause) -> dict[str, str]:
+        page, anchor = self.layout.target(self.catalogue.id, clause)
+        return {
+            "id": clause.id,
+            "title": clause.title or "",
+            "context": self.catalogue.context_title(clause.id),
+            "url": self.url_for(page, anchor),
+        }
+
+    def location(self, page: str, anchor: str | None) -> dict[str, str]:
+        title, section = self.title_for(page, anchor)
+        return {
+            "url": self.url_for(page, anchor if section else None),
+            "title": title,
+            "section": section or "",
+        }
+
+    def declarations(self, declarations: list[Declaration]) -> list[dict[str, str]]:
+        seen: set[tuple[str, str | None]] = set()
+        result = []
+        for declaration in sorted(declarations, key=lambda d: (d.page, d.line or 0)):
+            key = (declaration.page, declaration.section)
+            if key not in seen:
+                seen.add(key)
+                result.append(self.location(declaration.page, declaration.section))
+        return result
+
+    def references(self, references: list[Reference]) -> list[dict[str, str]]:
+        seen: set[str] = set()
+        result = []
+        for reference in sorted(references, key=lambda r: r.page):
+            if reference.page not in seen:
+                seen.add(reference.page)
+                result.append(self.location(reference.page, reference.section))
+        return result
+
+    def verdict(self, verdict: ClauseVerdict) -> dict[str, Any]:
+        exclusion = verdict.exclusion
+        through = self.catalogue.get(verdict.through) if verdict.through else None
+        return {
+            "clause": self.clause_link(verdict.clause),
+            "status": verdict.status,
+            "label": verdict.label,
+            "gated": verdict.gated,
+            "depth": verdict.clause.depth,
+            "addressed_by": self.declarations(verdict.addressed_by),
+            "inherited": self.declarations(verdict.inherited),
+            "through": self.clause_link(through) if through else None,
+            "exclusion": (
+                {
+                    "justification": exclusion.justification,
+                    **self.location(exclusion.page, None),
+                }
+                if exclusion
+                else None
+            ),
+            "referenced_by": self.references(verdict.referenced_by),
+        }
+
+    def summaries(self) -> list[dict[str, Any]]:
+        rows = []
+        for summary in self.coverage.summaries():
+            rows.append(
+                {
+                    "clause": self.clause_link(summary.clause) if summary.clause else None,
+                    "required": summary.required,
+                    "covered": summary.covered,
+                    "not_applicable": summary.not_applicable,
+                    "missing": summary.missing,
+                    "percent": summary.percent,
+                }
+            )
+        return rows
+
+    def pages(self) -> list[dict[str, Any]]:
+        rows = []
+        for page, declarations in self.coverage.pages().items():
+            title, _ = self.title_for(page, None)
+            clauses = []
+            for declaration in declarations:
+                clause = self.catalogue[declaration.clause]
+                clauses.append(
+                    {
+                        **self.clause_link(clause),
+                        "where": self.location(page, declaration.section),
+                    }
+                )
+            rows.append({"url": self.url_for(page, None), "title": title, "clauses": clauses})
+        return rows
+
+
+def render_clause_status(
+    renderer: Renderer, views: Views | None, clause: Clause, references: list[Reference]
+) -> str:
+    """What the manual says about one clause, under its heading on the clause page."""
+    verdict = views.coverage.verdicts.get(clause.id) if views else None
+    return renderer.render(
+        "clause-status.html",
+        clause=clause,
+        verdict=views.verdict(verdict) if views and verdict else None,
+        referenced_by=views.references(references) if views else [],
+    )

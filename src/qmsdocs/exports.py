@@ -1,0 +1,172 @@
+"""Coverage exports: `coverage.json` (with a JSON Schema shipped in the package) and
+`coverage.csv`, for auditors' spreadsheets and other tools.
+
+Output is deterministic (fixed key and row order, no time stamps): two builds of the same
+manual give byte-identical files.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Callable
+from importlib import resources
+from typing import Any
+
+from qmsdocs.coverage import ClauseVerdict, Coverage
+from qmsdocs.manual import Declaration
+
+__all__ = ["SCHEMA_ID", "coverage_csv", "coverage_data", "coverage_json", "load_schema"]
+
+SCHEMA_ID = "qmsdocs-coverage/1"
+
+# page path -> (URL from the site root or None, page title)
+PageInfo = Callable[[str], tuple[str | None, str]]
+
+
+def load_schema() -> dict[str, Any]:
+    """The JSON Schema that `coverage.json` follows."""
+    text = resources.files("qmsdocs").joinpath("schemas", "coverage.schema.json").read_text("utf-8")
+    data: dict[str, Any] = json.loads(text)
+    return data
+
+
+def _location(declaration: Declaration, info: PageInfo) -> dict[str, Any]:
+    url, title = info(declaration.page)
+    if url is not None and declaration.section:
+        url = f"{url}#{declaration.section}"
+    return {
+        "page": declaration.page,
+        "title": title,
+        "url": url,
+        "section": declaration.section,
+        "section_title": declaration.section_title,
+        "line": declaration.line,
+        "source": declaration.source,
+    }
+
+
+def _clause(verdict: ClauseVerdict, coverage: Coverage, info: PageInfo) -> dict[str, Any]:
+    clause = verdict.clause
+    exclusion = verdict.exclusion
+    return {
+        "clause": clause.id,
+        "title": clause.title,
+        "context": coverage.catalogue.context_title(clause.id),
+        "parent": clause.parent,
+        "gated": verdict.gated,
+        "status": verdict.status,
+        "through": verdict.through,
+        "addressed_by": [_location(d, info) for d in verdict.addressed_by],
+        "inherited": [_location(d, info) for d in verdict.inherited],
+        "not_applicable": (
+            {
+                "justification": exclusion.justification,
+                "page": exclusion.page,
+                "line": exclusion.line,
+                "through": verdict.through,
+            }
+            if exclusion
+            else None
+        ),
+        "referenced_by": sorted({r.page for r in verdict.referenced_by}),
+    }
+
+
+def coverage_data(coverage: Coverage, info: PageInfo, generator: str) -> dict[str, Any]:
+    """The export as plain data (the JSON document, before serialising)."""
+    catalogue = coverage.catalogue
+    summaries = []
+    for summary in coverage.summaries():
+        summaries.append(
+            {
+                "clause": summary.clause.id if summary.clause else None,
+                "title": summary.clause.title if summary.clause else "All clauses",
+                "required": summary.required,
+                "covered": summary.covered,
+                "not_applicable": summary.not_applicable,
+                "missing": summary.missing,
+                "percent": summary.percent,
+            }
+        )
+    pages = []
+    for page, declarations in coverage.pages().items():
+        url, title = info(page)
+        pages.append(
+            {
+                "page": page,
+                "title": title,
+                "url": url,
+                "clauses": list(dict.fromkeys(d.clause for d in declarations)),
+            }
+        )
+    return {
+        "schema": SCHEMA_ID,
+        "generator": generator,
+        "catalogue": {
+            "id": catalogue.id,
+            "standard": catalogue.standard,
+            "edition": catalogue.edition,
+            "title": catalogue.title,
+            "provisional": catalogue.provisional,
+        },
+        "options": {"parent_covers_children": coverage.parent_covers_children},
+        "complete": coverage.complete,
+        "summary": summaries,
+        "clauses": [_clause(v, coverage, info) for v in coverage.verdicts.values()],
+        "pages": pages,
+    }
+
+
+def coverage_json(coverage: Coverage, info: PageInfo, generator: str) -> str:
+    return json.dumps(coverage_data(coverage, info, generator), indent=2, ensure_ascii=False) + "\n"
+
+
+CSV_COLUMNS = [
+    "clause",
+    "title",
+    "gated",
+    "status",
+    "through",
+    "addressed_by",
+    "pages",
+    "justification",
+    "referenced_by",
+]
+
+
+def spreadsheet_safe(value: str) -> str:
+    """Neutralise text a spreadsheet would run as a formula (a cell starting with = + - @)."""
+    if value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + value
+    return value
+
+
+def coverage_csv(coverage: Coverage, info: PageInfo) -> str:
+    """One row per clause that carries requirements; opens in any spreadsheet."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(CSV_COLUMNS)
+    for verdict in coverage.verdicts.values():
+        declarations = verdict.addressed_by or verdict.inherited
+        pages = list(dict.fromkeys(d.page for d in declarations))
+        where = list(
+            dict.fromkeys(
+                info(d.page)[1] + (f" › {d.section_title}" if d.section_title else "")
+                for d in declarations
+            )
+        )
+        row = [
+            verdict.clause.id,
+            verdict.clause.title or coverage.catalogue.context_title(verdict.clause.id),
+            "yes" if verdict.gated else "no",
+            verdict.status,
+            verdict.through or "",
+            "; ".join(where),
+            "; ".join(pages),
+            verdict.exclusion.justification if verdict.exclusion else "",
+            "; ".join(sorted({r.page for r in verdict.referenced_by})),
+        ]
+        writer.writerow([spreadsheet_safe(str(cell)) for cell in row])
+    return buffer.getvalue()

@@ -1,0 +1,582 @@
+"""What a manual page says about itself: front matter declarations and clause-citing headings.
+
+A page addresses clauses in two ways:
+
+- **Front matter** `clauses: ["7.5", "7.5.3"]`: the page addresses these clauses.
+- **Headings** that cite a clause: the section addresses it. A heading cites a clause when
+  1. it starts with the clause number followed by the clause's own title or a close variant
+     (`## 7.5.3 Control of documented information`, `## 7.1.6 Organisational knowledge`);
+  2. it ends with the clause number in parentheses (`### Design inputs (8.3.3)`); or
+  3. it names the standard or says "clause" before the number
+     (`## ISO 9001 8.4 Control of external providers`, `## Clause 9.2: Internal audit`).
+
+  A procedure's own section numbers (`### 4.1 Confirm the workflow`) are none of these: the
+  text after the number is not the clause's title. With `heading_coverage: numbers` (for a
+  manual structured strictly by clause) any heading that starts with a clause number counts;
+  with `off`, headings never count.
+
+Front matter also carries `not_applicable:` (clause -> justification, ISO 9001 4.3) and
+per-page options under `qmsdocs:`. Everything here is pure: text in, declarations and findings
+out, so that the plugin and `qmsdocs check` reach the same verdicts.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+import unicodedata
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from qmsdocs.findings import Finding, QMSDataError, Severity
+from qmsdocs.references import Recognizer
+from qmsdocs.standards import CLAUSE_ID_RE, Catalogue
+from qmsdocs.yamlio import line_of, parse_yaml
+
+__all__ = [
+    "HEADING_MODES",
+    "Declaration",
+    "Exclusion",
+    "FrontMatter",
+    "HeadingCitation",
+    "PageOptions",
+    "cite_heading",
+    "iter_source_headings",
+    "parse_clause_id",
+    "read_front_matter",
+    "split_front_matter",
+    "unknown_heading_finding",
+]
+
+HeadingMode = Literal["titles", "numbers", "off"]
+HEADING_MODES: tuple[HeadingMode, ...] = ("titles", "numbers", "off")
+
+# MkDocs' own front matter delimiters (mkdocs.utils.meta.YAML_RE), so we read the same block.
+_FRONT_MATTER_RE = re.compile(r"^-{3}[ \t]*\n(.*?\n)(?:\.{3}|-{3})[ \t]*\n", re.DOTALL)
+_PAGE_OPTIONS = {"heading_coverage", "link_clauses"}
+
+
+@dataclass(frozen=True)
+class Declaration:
+    """A page, or a section of it, addresses a clause.
+
+    Attributes:
+        catalogue: Catalogue id.
+        clause: Clause id.
+        page: Docs-relative path of the page.
+        line: Line of the declaration (front matter item or heading).
+        section: Heading anchor for a section-level declaration; None for the whole page.
+        section_title: The heading's text.
+        source: "front-matter" or "heading".
+    """
+
+    catalogue: str
+    clause: str
+    page: str
+    line: int | None
+    section: str | None = None
+    section_title: str | None = None
+    source: Literal["front-matter", "heading"] = "front-matter"
+
+
+@dataclass(frozen=True)
+class Exclusion:
+    """A clause the manual declares not applicable, with its justification (ISO 9001 4.3)."""
+
+    catalogue: str
+    clause: str
+    justification: str
+    page: str
+    line: int | None
+
+
+@dataclass(frozen=True)
+class PageOptions:
+    """Per-page options from front matter `qmsdocs: {...}`; None means "as configured"."""
+
+    heading_coverage: HeadingMode | None = None
+    link_clauses: bool | None = None
+
+
+@dataclass
+class FrontMatter:
+    """What qmsdocs reads from one page's front matter."""
+
+    page: str
+    clauses: list[Declaration] = field(default_factory=list)
+    exclusions: list[Exclusion] = field(default_factory=list)
+    options: PageOptions = field(default_factory=PageOptions)
+    data: dict[str, Any] = field(default_factory=dict)
+    findings: list[Finding] = field(default_factory=list)
+    body_line: int = 1  # line of the file on which the Markdown body starts
+
+
+@dataclass(frozen=True)
+class HeadingCitation:
+    """A heading that cites a clause (see the module docstring for the rule)."""
+
+    clause: str
+    rule: Literal["title", "parentheses", "explicit", "number"]
+
+
+def split_front_matter(text: str) -> tuple[str | None, str, int]:
+    """(front matter YAML or None, body, line of the body) as MkDocs splits a page."""
+    match = _FRONT_MATTER_RE.match(text)
+    if match is None:
+        return None, text, 1
+    rest = text[match.end() :]
+    body = rest.lstrip("\n")
+    body_line = text.count("\n", 0, match.end()) + 1 + (len(rest) - len(body))
+    return match.group(1), body, body_line
+
+
+# Clause ids in front matter ---------------------------------------------------------------
+
+
+def parse_clause_id(
+    value: Any, catalogue: Catalogue, recognizer: Recognizer
+) -> tuple[str | None, str | None]:
+    """Read a clause id as written in front matter: (clause id, None) or (None, problem hint).
+
+    Understood without doubt: "7.5", " 7.5 ", "7.5." (a trailing full stop), 8 (an integer),
+    "clause 7.5", "ISO 9001:2015 7.5". Rejected with a hint, never guessed: 7.5 unquoted (YAML
+    reads a float, and 7.10 would silently become 7.1), "7,5", "07.5", "7.5.3.a".
+    """
+    if isinstance(value, bool) or value is None:
+        return None, 'a clause id is text such as "7.5.3"'
+    if isinstance(value, float):
+        return None, f'quote it: "{value}" (YAML reads unquoted 7.10 as the number 7.1)'
+    if isinstance(value, int):
+        value = str(value)
+    if not isinstance(value, str):
+        return None, 'a clause id is text such as "7.5.3"'
+    text = value.strip()
+    if text.endswith(".") and CLAUSE_ID_RE.fullmatch(text[:-1]):
+        text = text[:-1]
+    if not CLAUSE_ID_RE.fullmatch(text):
+        # "ISO 9001:2015 7.5" or "clause 7.5": only if it is one unambiguous citation of ours.
+        citations = recognizer.scan(text)
+        if len(citations) == 1 and citations[0].start == 0 and citations[0].end == len(text):
+            citation = citations[0]
+            if citation.catalogue == catalogue.id and len(citation.links) == 1:
+                return citation.links[0].clause_id, None
+            if citation.catalogue is None:
+                return None, f"'{text}' names another standard ({citation.foreign})"
+        return None, _id_hint(text)
+    if re.match(r"0\d", text) or re.search(r"\.0\d", text):
+        return None, f"write {'.'.join(str(int(p)) if p.isdigit() else p for p in text.split('.'))}"
+    return text, None
+
+
+def _id_hint(text: str) -> str:
+    if re.fullmatch(r"\d+(?:,\d+)+", text):
+        return f"write {text.replace(',', '.')} (clause numbers use full stops)"
+    lettered = re.fullmatch(r"(\d+(?:\.\d+)*)[. ]?\(?[a-z]\)?", text)
+    if lettered:
+        return f"lettered items belong to their clause: write {lettered.group(1)}"
+    return 'clause ids look like "4", "7.5.3" or "A.4"'
+
+
+def read_front_matter(
+    page: str,
+    text: str,
+    catalogue: Catalogue,
+    recognizer: Recognizer,
+) -> FrontMatter:
+    """Read a page's qmsdocs front matter (`clauses`, `not_applicable`, `qmsdocs`).
+
+    Arguments:
+        page: Docs-relative path, for findings.
+        text: The page's whole source, front matter included.
+    """
+    raw, _body, body_line = split_front_matter(text)
+    result = FrontMatter(page, body_line=body_line)
+    if raw is None:
+        return result
+    try:
+        data = parse_yaml(raw, page, first_line=2)
+    except QMSDataError as error:
+        result.findings.extend(
+            Finding(
+                "bad-front-matter",
+                f"front matter is not valid YAML: {f.message.removeprefix('invalid YAML: ')}",
+                page,
+                f.line,
+                hint=f.hint,
+            )
+            for f in error.findings
+        )
+        return result
+    if data is None:
+        return result
+    if not isinstance(data, dict):
+        result.findings.append(
+            Finding("bad-front-matter", "front matter must be a mapping of keys to values", page, 2)
+        )
+        return result
+    result.data = data
+    _read_clauses(result, data, catalogue, recognizer)
+    _read_exclusions(result, data, catalogue, recognizer)
+    _read_options(result, data)
+    return result
+
+
+def _clause_problem(
+    result: FrontMatter,
+    key: str,
+    value: Any,
+    line: int | None,
+    catalogue: Catalogue,
+    recognizer: Recognizer,
+) -> str | None:
+    """Check one clause id; report a finding and return None if it is unusable."""
+    clause_id, hint = parse_clause_id(value, catalogue, recognizer)
+    if clause_id is None:
+        result.findings.append(
+            Finding(
+                "bad-clause-id", f"{key}: {value!r} is not a clause id", result.page, line, hint
+            )
+        )
+        return None
+    if clause_id not in catalogue:
+        result.findings.append(
+            Finding(
+                "unknown-clause",
+                f"{key}: {catalogue.label} has no clause {clause_id}",
+                result.page,
+                line,
+                catalogue.suggest(clause_id),
+            )
+        )
+        return None
+    return clause_id
+
+
+def _read_clauses(
+    result: FrontMatter, data: dict[Any, Any], catalogue: Catalogue, recognizer: Recognizer
+) -> None:
+    if "clauses" not in data:
+        return
+    value = data["clauses"]
+    line = line_of(data, "clauses")
+    if isinstance(value, str | int | float) and not isinstance(value, bool):
+        items: list[Any] = [value]
+        lines: list[int | None] = [line]
+        if isinstance(value, float):
+            result.findings.append(
+                Finding(
+                    "bad-clause-id",
+                    f"clauses: {value!r} is not a list of clause ids",
+                    result.page,
+                    line,
+                    f'write clauses: ["{value}"] (quoted, in a list)',
+                )
+            )
+            return
+    elif isinstance(value, list):
+        items = list(value)
+        lines = [line_of(value, i) for i in range(len(value))]
+    else:
+        result.findings.append(
+            Finding(
+                "bad-front-matter",
+                "clauses: must be a list of clause ids",
+                result.page,
+                line,
+                'for example clauses: ["7.5", "7.5.3"]',
+            )
+        )
+        return
+    seen: set[str] = set()
+    for item, item_line in zip(items, lines, strict=True):
+        clause_id = _clause_problem(result, "clauses", item, item_line, catalogue, recognizer)
+        if clause_id is not None and clause_id not in seen:
+            seen.add(clause_id)
+            result.clauses.append(Declaration(catalogue.id, clause_id, result.page, item_line))
+
+
+def _read_exclusions(
+    result: FrontMatter, data: dict[Any, Any], catalogue: Catalogue, recognizer: Recognizer
+) -> None:
+    if "not_applicable" not in data:
+        return
+    value = data["not_applicable"]
+    line = line_of(data, "not_applicable")
+    if not isinstance(value, dict):
+        result.findings.append(
+            Finding(
+                "bad-front-matter",
+                "not_applicable: must map each clause to its justification",
+                result.page,
+                line,
+                'for example not_applicable: {"8.3": "We do no design of our own because ..."}',
+            )
+        )
+        return
+    for key, justification in value.items():
+        key_line = line_of(value, key)
+        clause_id = _clause_problem(result, "not_applicable", key, key_line, catalogue, recognizer)
+        if clause_id is None:
+            continue
+        clause = catalogue[clause_id]
+        if not clause.requirements:
+            result.findings.append(
+                Finding(
+                    "not-applicable-not-required",
+                    f"not_applicable: clause {clause_id} carries no requirements, so there is "
+                    "nothing to declare not applicable",
+                    result.page,
+                    key_line,
+                    f"only clauses with requirements ({_required_range(catalogue)}) "
+                    "can be excluded",
+                )
+            )
+            continue
+        if not isinstance(justification, str) or not justification.strip():
+            result.findings.append(
+                Finding(
+                    "missing-justification",
+                    f"not_applicable: clause {clause_id} is declared not applicable without a "
+                    "justification",
+                    result.page,
+                    key_line,
+                    "say why the requirement cannot apply to your organisation (ISO 9001 4.3)",
+                )
+            )
+            continue
+        result.exclusions.append(
+            Exclusion(
+                catalogue.id, clause_id, " ".join(justification.split()), result.page, key_line
+            )
+        )
+
+
+def _required_range(catalogue: Catalogue) -> str:
+    tops = [c.id for c in catalogue.top_level() if c.requirements]
+    return f"{tops[0]} to {tops[-1]}" if tops else "none"
+
+
+def _read_options(result: FrontMatter, data: dict[Any, Any]) -> None:
+    options = data.get("qmsdocs")
+    if options is None:
+        return
+    line = line_of(data, "qmsdocs")
+    if not isinstance(options, dict):
+        result.findings.append(
+            Finding(
+                "bad-front-matter",
+                "qmsdocs: must be a mapping of page options",
+                result.page,
+                line,
+                "allowed: " + ", ".join(sorted(_PAGE_OPTIONS)),
+            )
+        )
+        return
+    heading_coverage: HeadingMode | None = None
+    link_clauses: bool | None = None
+    for key, value in options.items():
+        key_line = line_of(options, key)
+        if key == "heading_coverage":
+            if value is False:
+                value = "off"
+            if value in HEADING_MODES:
+                heading_coverage = value
+            else:
+                result.findings.append(
+                    Finding(
+                        "bad-front-matter",
+                        f"qmsdocs.heading_coverage: {value!r} is not one of "
+                        + ", ".join(HEADING_MODES),
+                        result.page,
+                        key_line,
+                    )
+                )
+        elif key == "link_clauses":
+            if isinstance(value, bool):
+                link_clauses = value
+            else:
+                result.findings.append(
+                    Finding(
+                        "bad-front-matter",
+                        "qmsdocs.link_clauses: must be true or false",
+                        result.page,
+                        key_line,
+                    )
+                )
+        else:
+            close = difflib.get_close_matches(str(key), sorted(_PAGE_OPTIONS), n=1)
+            result.findings.append(
+                Finding(
+                    "bad-front-matter",
+                    f"qmsdocs.{key}: unknown page option",
+                    result.page,
+                    key_line,
+                    f"did you mean {close[0]}?"
+                    if close
+                    else "allowed: " + ", ".join(sorted(_PAGE_OPTIONS)),
+                    severity=Severity.WARNING,
+                )
+            )
+    result.options = PageOptions(heading_coverage, link_clauses)
+
+
+# Headings ----------------------------------------------------------------------------------
+
+_NUMBER_FIRST_RE = re.compile(
+    r"^(?P<number>\d{1,2}(?:\.\d{1,2}){0,4})\.?(?:[ \t\u00a0]+|[ \t]*[:\-–—][ \t]*)(?P<rest>.*)$"
+)
+_NUMBER_ONLY_RE = re.compile(r"^(?P<number>\d{1,2}(?:\.\d{1,2}){0,4})\.?$")
+_PARENTHESES_RE = re.compile(
+    r"\((?:(?:ISO[ \t]?9001(?::\d{4})?,?|clause|sub-?clause|§)[ \t]*)?"
+    r"(?P<number>\d{1,2}(?:\.\d{1,2}){0,4})\)[ \t]*$",
+    re.IGNORECASE,
+)
+# British and American spellings of the same words; the standard writes "organization".
+_SPELLING = {
+    "organisation": "organization",
+    "organisational": "organizational",
+    "organisations": "organizations",
+    "programme": "program",
+    "authorisation": "authorization",
+    "utilisation": "utilization",
+}
+_STOPWORDS = {"the", "of", "and", "for", "to", "a", "an", "in", "its", "on", "our", "we"}
+
+
+def _words(text: str) -> list[str]:
+    text = unicodedata.normalize("NFKC", text).casefold()
+    words = re.findall(r"[a-z0-9]+", text)
+    return [_SPELLING.get(w, w) for w in words if w not in _STOPWORDS]
+
+
+def title_matches(heading_rest: str, title: str) -> bool:
+    """Whether the text after a number in a heading is the clause's title or a close variant.
+
+    "Control of documented information", "Organisational knowledge" and "Control of
+    externally provided processes" match their clauses; "Confirm the workflow" does not
+    match 4.1 "Understanding the organization and its context".
+    """
+    got, want = _words(heading_rest), _words(title)
+    if not got or not want:
+        return False
+    if got == want:
+        return True
+    # Most of the clause's own words, in the heading, and not much else.
+    shared = len(set(got) & set(want))
+    if shared / len(set(want)) >= 0.6 and shared / len(set(got)) >= 0.5:
+        return True
+    return difflib.SequenceMatcher(None, " ".join(got), " ".join(want)).ratio() >= 0.8
+
+
+def cite_heading(
+    text: str,
+    catalogue: Catalogue,
+    recognizer: Recognizer,
+    mode: HeadingMode = "titles",
+) -> HeadingCitation | None:
+    """The clause a heading cites, if it cites one of `catalogue` (module docstring: the rule)."""
+    if mode == "off":
+        return None
+    text = " ".join(text.split())
+    first = _NUMBER_FIRST_RE.match(text) or _NUMBER_ONLY_RE.match(text)
+    if mode == "numbers":
+        if first and first.group("number") in catalogue:
+            return HeadingCitation(first.group("number"), "number")
+        return None
+    # Rule 3: the standard or the word "clause" before the number.
+    citations = recognizer.scan(text)
+    if citations and citations[0].start == 0 and citations[0].explicit:
+        citation = citations[0]
+        if citation.catalogue == catalogue.id and citation.links:
+            return HeadingCitation(citation.links[0].clause_id, "explicit")
+    # Rule 2: the number in parentheses at the end.
+    end = _PARENTHESES_RE.search(text)
+    if end and end.group("number") in catalogue:
+        before = text[: end.start()]
+        # "(see ISO 13485 7.3)" style headings name another standard inside the parentheses.
+        if not any(c.catalogue is None for c in recognizer.scan(before[-40:])):
+            return HeadingCitation(end.group("number"), "parentheses")
+    # Rule 1: the number first, then the clause's title.
+    if first and first.group("number") in catalogue:
+        clause = catalogue[first.group("number")]
+        rest = first.groupdict().get("rest") or ""
+        title = clause.title or catalogue.context_title(clause.id).removeprefix("part of ")
+        title = re.sub(r"^[\d.]+ ", "", title)
+        if clause.title is None and not rest.strip():
+            return HeadingCitation(clause.id, "title")
+        if title and title_matches(rest, title):
+            return HeadingCitation(clause.id, "title")
+    return None
+
+
+def unknown_heading_finding(
+    text: str, catalogue: Catalogue, page: str, line: int | None
+) -> Finding | None:
+    """A heading ending in a clause number in parentheses that names no clause ("(8.9)")."""
+    end = _PARENTHESES_RE.search(" ".join(text.split()))
+    if end is None or end.group("number") in catalogue or "." not in end.group("number"):
+        return None
+    number = end.group("number")
+    return Finding(
+        "unknown-clause",
+        f"heading '{text}' cites clause {number}, which {catalogue.label} does not have",
+        page,
+        line,
+        catalogue.suggest(number),
+        Severity.WARNING,
+    )
+
+
+# Headings in Markdown source (for `qmsdocs check`, which renders nothing) -----------------------
+
+_FENCE_RE = re.compile(r"^[ \t]{0,3}(?P<fence>`{3,}|~{3,})")
+_ATX_RE = re.compile(r"^[ \t]{0,3}(?P<level>#{1,6})[ \t]+(?P<text>.*?)[ \t]*#*[ \t]*$")
+_SETEXT_RE = re.compile(r"^[ \t]{0,3}(?P<underline>=+|-+)[ \t]*$")
+_ATTR_LIST_RE = re.compile(r"[ \t]*\{:?[^}]*\}[ \t]*$")
+_INLINE_MARKUP_RE = re.compile(r"(\*\*|__|\*|_|`)")
+_LINK_RE = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
+
+
+def iter_source_headings(body: str, first_line: int = 1) -> Iterator[tuple[str, int, int]]:
+    """(plain heading text, level, line) of the ATX and setext headings of Markdown source.
+
+    Fenced code blocks are skipped. Inline markup, links and attribute lists are reduced to
+    their text, as the rendered heading reads.
+    """
+    fence: str | None = None
+    previous: str | None = None
+    for number, line in enumerate(body.split("\n"), start=first_line):
+        fence_match = _FENCE_RE.match(line)
+        if fence is not None:
+            if (
+                fence_match
+                and fence_match.group("fence")[0] == fence[0]
+                and len(fence_match.group("fence")) >= len(fence)
+            ):
+                fence = None
+            previous = None
+            continue
+        if fence_match:
+            fence = fence_match.group("fence")
+            previous = None
+            continue
+        atx = _ATX_RE.match(line)
+        if atx:
+            yield _plain(atx.group("text")), len(atx.group("level")), number
+            previous = None
+            continue
+        setext = _SETEXT_RE.match(line)
+        if setext and previous and previous.strip() and not line.startswith("    "):
+            level = 1 if setext.group("underline")[0] == "=" else 2
+            if level == 1 or len(setext.group("underline")) >= 2:
+                yield _plain(previous), level, number - 1
+                previous = None
+                continue
+        previous = line if line.strip() and not line.startswith(("    ", "\t")) else None
+
+
+def _plain(text: str) -> str:
+    text = _ATTR_LIST_RE.sub("", text)
+    text = _LINK_RE.sub(r"\1", text)
+    return _INLINE_MARKUP_RE.sub("", text).strip()
