@@ -38,6 +38,23 @@ def plugin_log() -> Iterator[LogCapture]:
         yield capture
 
 
+@pytest.fixture(autouse=True)
+def fresh_plugin_mode() -> Iterator[None]:
+    """MkDocs caches plugin objects that define on_startup for the whole process (for serve).
+
+    A test that simulates `mkdocs serve` leaves the cached qmsdocs plugin in serve mode; reset
+    it so that the next test's build behaves like `mkdocs build`.
+    """
+    yield
+    from mkdocs.config.defaults import MkDocsConfig
+
+    from qmsdocs.plugin import QMSPlugin
+
+    for plugin in MkDocsConfig.plugins.plugin_cache.values():
+        if isinstance(plugin, QMSPlugin):
+            plugin.is_serve = False
+
+
 @dataclass
 class Site:
     """A built test site."""

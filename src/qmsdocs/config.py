@@ -35,6 +35,32 @@ class QMSConfig(base.Config):
     """Title of the navigation section of the clause pages. Default: the standard's name
     ("ISO 9001:2015"). Pages you place in an explicit `nav:` yourself stay where you put them."""
 
+    # Glossary and term links -------------------------------------------------------------------
+    glossary_dir = c.Optional(c.Type(str))
+    """Folder of the organisation's glossary files (`*.yml`, `*.yaml`), relative to
+    `mkdocs.yml`. Their entries override or extend the ISO 9000:2015 terms. Default:
+    `glossary` if that folder exists. A folder named here that does not exist is an error."""
+
+    iso_terms = c.Type(bool, default=True)
+    """Include the ISO 9000:2015 vocabulary. With `false`, only the terms your glossary files
+    name (an entry `- term: audit` brings in the ISO entry with its explanation)."""
+
+    link_terms = c.Choice(("first", "all", "off"), default="first")
+    """Link terms in the prose to the glossary: the first occurrence on each page, every
+    occurrence, or none. A page can override it with `qmsdocs: {link_terms: ...}`."""
+
+    glossary_page = c.Type(str, default="glossary.md")
+    """Docs-relative path of the generated glossary page. An empty string turns the page and
+    term links off."""
+
+    glossary_list = c.Choice(("all", "used"), default="all")
+    """List every term on the glossary page (a trainer's reference), or only those the
+    manual uses."""
+
+    tooltip_length = c.Type(int, default=220)
+    """Longest term tooltip, in characters; longer explanations are cut at a sentence or
+    word, with an ellipsis."""
+
     # Coverage and the publishing gate ---------------------------------------------------------
     heading_coverage = c.Choice(("titles", "numbers", "off"), default="titles")
     """Which headings count as addressing a clause. `titles`: a heading that starts with the

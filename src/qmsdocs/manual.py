@@ -54,7 +54,8 @@ HEADING_MODES: tuple[HeadingMode, ...] = ("titles", "numbers", "off")
 
 # MkDocs' own front matter delimiters (mkdocs.utils.meta.YAML_RE), so we read the same block.
 _FRONT_MATTER_RE = re.compile(r"^-{3}[ \t]*\n(.*?\n)(?:\.{3}|-{3})[ \t]*\n", re.DOTALL)
-_PAGE_OPTIONS = {"heading_coverage", "link_clauses"}
+_PAGE_OPTIONS = {"heading_coverage", "link_clauses", "link_terms"}
+LINK_TERMS = ("first", "all", "off")
 
 
 @dataclass(frozen=True)
@@ -97,6 +98,7 @@ class PageOptions:
 
     heading_coverage: HeadingMode | None = None
     link_clauses: bool | None = None
+    link_terms: Literal["first", "all", "off"] | None = None
 
 
 @dataclass
@@ -375,6 +377,7 @@ def _read_options(result: FrontMatter, data: dict[Any, Any]) -> None:
         return
     heading_coverage: HeadingMode | None = None
     link_clauses: bool | None = None
+    link_terms: Literal["first", "all", "off"] | None = None
     for key, value in options.items():
         key_line = line_of(options, key)
         if key == "heading_coverage":
@@ -388,6 +391,20 @@ def _read_options(result: FrontMatter, data: dict[Any, Any]) -> None:
                         "bad-front-matter",
                         f"qmsdocs.heading_coverage: {value!r} is not one of "
                         + ", ".join(HEADING_MODES),
+                        result.page,
+                        key_line,
+                    )
+                )
+        elif key == "link_terms":
+            if value is False:
+                value = "off"
+            if value in LINK_TERMS:
+                link_terms = value
+            else:
+                result.findings.append(
+                    Finding(
+                        "bad-front-matter",
+                        f"qmsdocs.link_terms: {value!r} is not one of " + ", ".join(LINK_TERMS),
                         result.page,
                         key_line,
                     )
@@ -418,7 +435,7 @@ def _read_options(result: FrontMatter, data: dict[Any, Any]) -> None:
                     severity=Severity.WARNING,
                 )
             )
-    result.options = PageOptions(heading_coverage, link_clauses)
+    result.options = PageOptions(heading_coverage, link_clauses, link_terms)
 
 
 # Headings ----------------------------------------------------------------------------------

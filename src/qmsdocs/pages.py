@@ -11,10 +11,17 @@ from __future__ import annotations
 
 import re
 
+from qmsdocs.glossary import ORGANISATION_SECTION, GlossarySection
 from qmsdocs.layout import ClausePage, Layout, relative_href
 from qmsdocs.standards import Catalogue, Clause
 
-__all__ = ["PLACEHOLDER_RE", "clause_page_markdown", "coverage_page_markdown", "placeholder"]
+__all__ = [
+    "PLACEHOLDER_RE",
+    "clause_page_markdown",
+    "coverage_page_markdown",
+    "glossary_page_markdown",
+    "placeholder",
+]
 
 PLACEHOLDER_RE = re.compile(r"<!-- qmsdocs:(?P<kind>[a-z-]+) (?P<args>[^>]*?) -->")
 
@@ -104,6 +111,14 @@ def _escape(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
+_MARKDOWN_SPECIALS = re.compile(r"([\\`*_{}\[\]()#+!|~^=-])")
+
+
+def _md_text(text: str) -> str:
+    """Text for a Markdown heading that renders as itself (names may hold * _ ` < &)."""
+    return _escape(_MARKDOWN_SPECIALS.sub(r"\\\1", text))
+
+
 def _cell(text: str) -> str:
     return _escape(text).replace("|", "\\|")
 
@@ -141,3 +156,44 @@ def coverage_page_markdown(catalogue: Catalogue, json_name: str, csv_name: str) 
         "",
     ]
     return "\n".join(lines)
+
+
+GLOSSARY_NOTICE = (
+    "The explanations on this page are qmsdocs' own plain-language wording, written for readers "
+    "new to quality management. They are not the definitions of ISO 9000:2015, which are "
+    "copyrighted; the term names and reference numbers are the standard's. Entries marked "
+    "“official wording” carry definitions supplied by our organisation under its licence, and "
+    "entries marked “our term” are our organisation's own."
+)
+
+
+def glossary_page_markdown(
+    sections: list[GlossarySection], title: str
+) -> tuple[str, dict[str, str]]:
+    """The Markdown of the glossary page, and the ids its headings must get (text -> id).
+
+    Groups are Markdown headings (they make the page's table of contents); the entries are
+    filled in as HTML once the manual is rendered, since which pages use a term (and, with
+    `glossary_list: used`, which terms are listed) is only known then.
+    """
+    heading_ids: dict[str, str] = {}
+    lines = [
+        '---\ntitle: "Glossary"\nqmsdocs_generated: glossary\n---',
+        "",
+        f"# {_md_text(title)}",
+        "",
+        f'<p class="qms-notice">{_escape(GLOSSARY_NOTICE)}</p>',
+        "",
+        placeholder("glossary-letters", "all"),
+        "",
+    ]
+    for section in sections:
+        if section.id == ORGANISATION_SECTION:
+            heading = section.title
+        else:
+            heading = f"{section.id} {section.title}"
+        heading_ids[heading] = f"group-{section.id.replace('.', '-')}"
+        lines += [f"## {_md_text(heading)}", "", placeholder("glossary-group", section.id), ""]
+    heading_ids["A to Z"] = "a-to-z"
+    lines += ["## A to Z", "", placeholder("glossary-index", "all"), ""]
+    return "\n".join(lines), heading_ids

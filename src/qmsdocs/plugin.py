@@ -18,6 +18,7 @@ Event by event:
 from __future__ import annotations
 
 import posixpath
+import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from importlib import metadata, resources
@@ -34,14 +35,22 @@ from qmsdocs.config import QMSConfig
 from qmsdocs.coverage import Coverage, compute_coverage
 from qmsdocs.exports import coverage_csv, coverage_json
 from qmsdocs.findings import Finding, QMSDataError, Severity, apply_severities
+from qmsdocs.glossary import TermUse, sections
 from qmsdocs.layout import ClausePage, Layout
 from qmsdocs.manual import FrontMatter, HeadingMode, read_front_matter
-from qmsdocs.markdown_ext import BuildContext, PageContext, QMSExtension
-from qmsdocs.pages import PLACEHOLDER_RE, clause_page_markdown, coverage_page_markdown
+from qmsdocs.markdown_ext import BuildContext, LinkTerms, PageContext, QMSExtension
+from qmsdocs.pages import (
+    PLACEHOLDER_RE,
+    clause_page_markdown,
+    coverage_page_markdown,
+    glossary_page_markdown,
+)
 from qmsdocs.records import LineLocator, PageRecord, Reference
 from qmsdocs.references import Recognizer
-from qmsdocs.render import Renderer, Views, render_clause_status
+from qmsdocs.render import GlossaryViews, Renderer, Views, render_clause_status
 from qmsdocs.standards import Catalogue, resolve_catalogue
+from qmsdocs.terms import TermMatcher
+from qmsdocs.vocabulary import Vocabulary, load_vocabulary
 
 if TYPE_CHECKING:
     import jinja2
@@ -69,6 +78,10 @@ class QMSPlugin(BasePlugin[QMSConfig]):
         # Per build (reset in on_config):
         self.clause_pages: dict[str, ClausePage] = {}
         self.coverage_page: str | None = None
+        self.glossary_page: str | None = None
+        self.glossary_ids: dict[str, str] = {}
+        self.vocabulary: Vocabulary | None = None
+        self.data_findings: list[Finding] = []
         self.exports: dict[str, str] = {}  # docs path -> "json" | "csv"
         self.front: dict[str, FrontMatter] = {}
         self.records: dict[str, PageRecord] = {}
@@ -87,17 +100,29 @@ class QMSPlugin(BasePlugin[QMSConfig]):
             raise PluginError(_data_error_message("the catalogue", error)) from None
         # The manual's own data files, for `mkdocs serve` to watch.
         spec = Path(self.config.standard)
+        self.data_files = []
         if base_dir is not None and spec.suffix in (".yml", ".yaml"):
-            self.data_files = [spec if spec.is_absolute() else base_dir / spec]
-        layout = Layout([self.catalogue], self.config.clause_pages_dir)
-        self.context = BuildContext(Recognizer([self.catalogue]), layout)
+            self.data_files.append(spec if spec.is_absolute() else base_dir / spec)
         # A fresh start for every build: `mkdocs serve` reuses this object.
+        self.data_findings = []
+        self.vocabulary = self._load_vocabulary(base_dir or Path.cwd())
+        layout = Layout([self.catalogue], self.config.clause_pages_dir)
+        self.glossary_page = self.config.glossary_page or None
+        self.context = BuildContext(
+            Recognizer([self.catalogue]),
+            layout,
+            self.vocabulary,
+            TermMatcher(self.vocabulary) if self.config.link_terms != "off" else None,
+            self.glossary_page,
+            self.config.tooltip_length,
+        )
         self.clause_pages = {page.src_uri: page for page in layout.pages()}
         self.coverage_page = self.config.coverage_page or None
         self.exports = {}
         if self.coverage_page:
             stem = posixpath.splitext(self.coverage_page)[0]
             self.exports = {f"{stem}.json": "json", f"{stem}.csv": "csv"}
+        self.glossary_ids = {}
         self.front = {}
         self.records = {}
         self.coverage = None
@@ -106,6 +131,25 @@ class QMSPlugin(BasePlugin[QMSConfig]):
         if STYLESHEET not in config.extra_css:
             config.extra_css.append(STYLESHEET)
         return config
+
+    def _load_vocabulary(self, base_dir: Path) -> Vocabulary:
+        """The ISO 9000 terms and the organisation's glossary files, loaded once per build."""
+        folder_option = self.config.glossary_dir
+        folder = base_dir / (folder_option or "glossary")
+        files: list[Path] = []
+        if folder.is_dir():
+            files = sorted(p for p in folder.iterdir() if p.suffix in (".yml", ".yaml"))
+            self.data_files.append(folder)
+        elif folder_option is not None:
+            raise PluginError(
+                f"qmsdocs: the glossary folder '{folder_option}' (option glossary_dir) does not "
+                f"exist under {base_dir}. Create it, correct the path, or remove the option."
+            )
+        vocabulary, findings = load_vocabulary(
+            files, include_standard=self.config.iso_terms, base=base_dir
+        )
+        self.data_findings += findings
+        return vocabulary
 
     def on_serve(
         self,
@@ -125,6 +169,8 @@ class QMSPlugin(BasePlugin[QMSConfig]):
         paths = {src: "clause page" for src in self.clause_pages}
         if self.coverage_page:
             paths[self.coverage_page] = "coverage page"
+        if self.glossary_page:
+            paths[self.glossary_page] = "glossary page"
         paths.update({src: f"coverage export ({kind})" for src, kind in self.exports.items()})
         return paths
 
@@ -134,7 +180,9 @@ class QMSPlugin(BasePlugin[QMSConfig]):
         for src_uri, what in self._generated().items():
             existing = files.get_file_from_path(src_uri)
             if existing is not None and existing.generated_by is None:
-                option = "clause_pages_dir" if what == "clause page" else "coverage_page"
+                option = {"clause page": "clause_pages_dir", "glossary page": "glossary_page"}.get(
+                    what, "coverage_page"
+                )
                 raise PluginError(
                     f"qmsdocs: '{src_uri}' in the docs folder is where qmsdocs generates the "
                     f"{what}. Rename or move it, or set the plugin option '{option}' to "
@@ -159,6 +207,17 @@ class QMSPlugin(BasePlugin[QMSConfig]):
             # Written for real in on_env, once coverage is known.
             for src_uri in self.exports:
                 files.append(File.generated(config, src_uri, content=""))
+        if self.glossary_page and self.vocabulary is not None:
+            # The page lists every term unless the site asks for the used ones only; which
+            # those are is known after rendering, so the page lists all and on_env drops the rest.
+            content, self.glossary_ids = glossary_page_markdown(
+                sections(self.vocabulary, self.vocabulary.terms), "Glossary"
+            )
+            files.append(
+                File.generated(
+                    config, self.glossary_page, content=content, inclusion=InclusionLevel.NOT_IN_NAV
+                )
+            )
         if files.get_file_from_path(STYLESHEET) is None:
             css = resources.files("qmsdocs").joinpath("assets", "qmsdocs.css").read_text("utf-8")
             files.append(File.generated(config, STYLESHEET, content=css))
@@ -169,6 +228,8 @@ class QMSPlugin(BasePlugin[QMSConfig]):
         order = list(self.clause_pages)
         if self.coverage_page:
             order.insert(1, self.coverage_page)  # right after the clause index
+        if self.glossary_page:
+            order.insert(2 if self.coverage_page else 1, self.glossary_page)
         ours = [files.get_file_from_path(src) for src in order]
         pages = [f.page for f in ours if f is not None and isinstance(f.page, Page)]
         if config.nav is not None and any(page in nav.pages for page in pages):
@@ -193,6 +254,7 @@ class QMSPlugin(BasePlugin[QMSConfig]):
         generated = src in self._generated()
         link_clauses = self.config.link_clauses
         heading_mode: HeadingMode = self.config.heading_coverage  # type: ignore[assignment]
+        link_terms: LinkTerms = self.config.link_terms  # type: ignore[assignment]
         if not generated:
             front = self._read_front_matter(page)
             self.front[src] = front
@@ -200,6 +262,8 @@ class QMSPlugin(BasePlugin[QMSConfig]):
                 link_clauses = front.options.link_clauses
             if front.options.heading_coverage is not None:
                 heading_mode = front.options.heading_coverage
+            if front.options.link_terms is not None:
+                link_terms = front.options.link_terms
         self.context.current = PageContext(
             src,
             locator=LineLocator(markdown, _first_body_line(page, markdown)),
@@ -207,6 +271,8 @@ class QMSPlugin(BasePlugin[QMSConfig]):
             generated=generated,
             link_clauses=link_clauses,
             heading_mode=heading_mode,
+            link_terms=link_terms,
+            heading_ids=self.glossary_ids if src == self.glossary_page else {},
         )
         return markdown
 
@@ -259,8 +325,10 @@ class QMSPlugin(BasePlugin[QMSConfig]):
             parent_covers_children=self.config.parent_covers_children,
         )
         self._fill_pages(env, files, references)
+        self._fill_glossary(env, files)
         self._write_exports(files)
-        findings = [f for front in self.front.values() for f in front.findings]
+        findings = list(self.data_findings)
+        findings += [f for front in self.front.values() for f in front.findings]
         findings += [f for record in self.records.values() for f in record.findings]
         findings += self.coverage.findings
         self._report(findings)
@@ -289,7 +357,41 @@ class QMSPlugin(BasePlugin[QMSConfig]):
             def fill(kind: str, args: str, views: Views = views) -> str:
                 return self._fill(kind, args, views, renderer, by_clause)
 
-            file.page.content = _fill_placeholders(file.page.content, fill)
+            _fill_page(file.page, fill)
+
+    def _fill_glossary(self, env: jinja2.Environment, files: Files) -> None:
+        """Fill the glossary page: entries, "used on" backlinks, the A to Z index."""
+        if not self.glossary_page or self.vocabulary is None:
+            return
+        file = files.get_file_from_path(self.glossary_page)
+        if file is None or not isinstance(file.page, Page) or file.page.content is None:
+            return
+        uses: dict[str, list[TermUse]] = defaultdict(list)
+        for record in sorted(self.records.values(), key=lambda r: r.page):
+            for use in record.terms:
+                if use.page not in {u.page for u in uses[use.key]}:
+                    uses[use.key].append(use)
+        listed = [
+            t for t in self.vocabulary if self.config.glossary_list == "all" or uses.get(t.key)
+        ]
+        views = GlossaryViews(
+            self.vocabulary, uses, _url_maker(files, file), _title_maker(files), listed
+        )
+        renderer = Renderer(env)
+        groups = {s.id: s for s in sections(self.vocabulary, listed)}
+
+        def fill(kind: str, args: str) -> str:
+            if kind == "glossary-group":
+                section = groups.get(args.strip())
+                entries = [views.entry(t) for t in section.terms] if section else []
+                return renderer.render("glossary-group.html", entries=entries)
+            if kind == "glossary-letters":
+                return renderer.render("glossary-letters.html", letters=views.letters())
+            if kind == "glossary-index":
+                return renderer.render("glossary-index.html", letters=views.letters())
+            return ""
+
+        _fill_page(file.page, fill)
 
     def _fill(
         self,
@@ -359,6 +461,29 @@ class QMSPlugin(BasePlugin[QMSConfig]):
 
 def _fill_placeholders(html: str, fill: Callable[[str, str], str]) -> str:
     return PLACEHOLDER_RE.sub(lambda m: fill(m.group("kind"), m.group("args")), html)
+
+
+_ID_RE = re.compile(r'\bid="([^"]+)"')
+
+
+def _fill_page(page: Page, fill: Callable[[str, str], str]) -> None:
+    """Fill a rendered page's placeholders, and tell MkDocs about the anchors they add.
+
+    MkDocs collects a page's anchors while rendering it and checks links against them after
+    on_env; fragments added here would otherwise count as missing anchors.
+    """
+    if page.content is None:
+        return
+    added: set[str] = set()
+
+    def filled(kind: str, args: str) -> str:
+        html = fill(kind, args)
+        added.update(_ID_RE.findall(html))
+        return html
+
+    page.content = _fill_placeholders(page.content, filled)
+    if page.present_anchor_ids is not None:
+        page.present_anchor_ids |= added
 
 
 def _data_error_message(what: str, error: QMSDataError) -> str:

@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from qmsdocs.findings import Finding
+from qmsdocs.glossary import TermUse
 from qmsdocs.manual import Declaration
 
 __all__ = ["LineLocator", "PageRecord", "Reference"]
@@ -32,6 +33,7 @@ class PageRecord:
     page: str
     references: list[Reference] = field(default_factory=list)
     declarations: list[Declaration] = field(default_factory=list)  # from headings
+    terms: list[TermUse] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)
 
 

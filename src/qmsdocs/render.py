@@ -17,12 +17,14 @@ from typing import Any
 import jinja2
 
 from qmsdocs.coverage import STATUS_LABELS, ClauseVerdict, Coverage
+from qmsdocs.glossary import TermUse, anchor, letters
 from qmsdocs.layout import Layout
 from qmsdocs.manual import Declaration
 from qmsdocs.records import Reference
 from qmsdocs.standards import Clause
+from qmsdocs.vocabulary import Term, Vocabulary
 
-__all__ = ["Renderer", "UrlFor"]
+__all__ = ["GlossaryViews", "Renderer", "UrlFor", "Views", "render_clause_status"]
 
 # url_for(docs-relative page path, anchor or None) -> URL relative to the page being filled,
 # and title_for(page path, anchor or None) -> (page title, section title or None).
@@ -176,3 +178,67 @@ def render_clause_status(
         verdict=views.verdict(verdict) if views and verdict else None,
         referenced_by=views.references(references) if views else [],
     )
+
+
+class GlossaryViews:
+    """View data of the glossary page's fragments.
+
+    Arguments:
+        vocabulary: All terms.
+        uses: Term key -> the pages that use it (first use per page), in page order.
+        url_for: See `UrlFor` (relative to the glossary page).
+        title_for: See `TitleFor`.
+        listed: The terms the page lists (all, or only the used ones).
+    """
+
+    def __init__(
+        self,
+        vocabulary: Vocabulary,
+        uses: dict[str, list[TermUse]],
+        url_for: UrlFor,
+        title_for: TitleFor,
+        listed: list[Term],
+    ) -> None:
+        self.vocabulary = vocabulary
+        self.uses = uses
+        self.url_for = url_for
+        self.title_for = title_for
+        self.listed = listed
+        self._listed_keys = {t.key for t in listed}
+
+    def _term_link(self, term: Term) -> dict[str, str]:
+        return {"term": term.term, "anchor": anchor(term), "key": term.key}
+
+    def entry(self, term: Term) -> dict[str, Any]:
+        see = [self.vocabulary.get(key) for key in term.see]
+        used_on = []
+        for use in self.uses.get(term.key, []):
+            title, section = self.title_for(use.page, use.section)
+            used_on.append(
+                {
+                    "url": self.url_for(use.page, use.section if section else None),
+                    "title": title,
+                    "section": section or "",
+                }
+            )
+        return {
+            **self._term_link(term),
+            "reference": term.reference,
+            "admitted": list(term.admitted),
+            "explanation": term.explanation,
+            "origin": term.origin.value,
+            "see": [
+                self._term_link(t) for t in see if t is not None and t.key in self._listed_keys
+            ],
+            "used_on": sorted(used_on, key=lambda u: (u["title"].casefold(), u["url"])),
+        }
+
+    def letters(self) -> list[dict[str, Any]]:
+        return [
+            {
+                "letter": letter,
+                "id": "letter-" + ("0" if letter == "#" else letter.lower()),
+                "terms": [self._term_link(t) for t in terms],
+            }
+            for letter, terms in letters(self.listed)
+        ]

@@ -120,7 +120,11 @@ def _mask_raw_html(text: str, raw_html: Sequence[object]) -> str:
     return "".join(out)
 
 
-def iter_runs(root: etree.Element, raw_html: Sequence[object] = ()) -> Iterator[Run]:
+def iter_runs(
+    root: etree.Element,
+    raw_html: Sequence[object] = (),
+    skip: frozenset[str] = frozenset(),
+) -> Iterator[Run]:
     """Yield the runs of prose under `root`, in document order.
 
     Runs are computed lazily and one block at a time, so a caller may modify the tree of a run
@@ -129,6 +133,7 @@ def iter_runs(root: etree.Element, raw_html: Sequence[object] = ()) -> Iterator[
     Arguments:
         root: The tree, as tree processors receive it.
         raw_html: `md.htmlStash.rawHtmlBlocks`, to recognise raw `<code>`, `<kbd>`, `<a>`.
+        skip: Further block elements to leave out whole (e.g. "table").
     """
     section: list[str | None] = [None]
 
@@ -180,7 +185,7 @@ def iter_runs(root: etree.Element, raw_html: Sequence[object] = ()) -> Iterator[
                     add(element, child, child.tail)
 
         tag = block.tag if isinstance(block.tag, str) else ""
-        if tag in SKIP_TAGS:
+        if tag in SKIP_TAGS or tag in skip:
             if tag in {"h1", "h2", "h3", "h4", "h5", "h6"} and block.get("id"):
                 section[0] = block.get("id")
             return

@@ -139,7 +139,10 @@ class _Report:
 
 
 def load_vocabulary(
-    glossary_files: Sequence[Path], *, include_standard: bool = True
+    glossary_files: Sequence[Path],
+    *,
+    include_standard: bool = True,
+    base: Path | None = None,
 ) -> tuple[Vocabulary, list[Finding]]:
     """Load the shipped ISO 9000:2015 vocabulary and merge glossary files into it.
 
@@ -149,6 +152,7 @@ def load_vocabulary(
         include_standard: With False, the vocabulary holds only the entries the glossary
             files name; an ISO entry named there still inherits the shipped fields it does not
             replace (a "selection" of the standard's terms).
+        base: Name files relative to this folder in findings (the project's root).
 
     Returns:
         The vocabulary and every finding, sorted. Findings of severity `error` mean the data
@@ -159,7 +163,10 @@ def load_vocabulary(
     merger = _Merger(shipped, report)
     order = 0
     for path in glossary_files:
-        for entry in _read_glossary(path, str(path), report, first_order=order):
+        display = str(path)
+        if base is not None and path.is_relative_to(base):
+            display = path.relative_to(base).as_posix()
+        for entry in _read_glossary(path, display, report, first_order=order):
             merger.add(entry)
         order += 100_000  # entries keep their file order across files
     vocabulary = merger.finish(include_standard)

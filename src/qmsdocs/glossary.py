@@ -1,0 +1,108 @@
+"""The glossary as readers meet it: tooltips, the A to Z index, the grouping of entries.
+
+Pure functions over a `Vocabulary`; the plugin renders what they return.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from qmsdocs.vocabulary import Origin, Term, Vocabulary
+
+__all__ = [
+    "GlossarySection",
+    "TermUse",
+    "anchor",
+    "letter_of",
+    "letters",
+    "sections",
+    "tooltip",
+]
+
+ORGANISATION_SECTION = "organisation"
+
+
+@dataclass(frozen=True)
+class TermUse:
+    """A page uses a term (in prose, linked or not)."""
+
+    key: str
+    page: str
+    section: str | None
+
+
+@dataclass(frozen=True)
+class GlossarySection:
+    """A group of entries as the glossary page lists them."""
+
+    id: str  # the group id ("3.8"), or "organisation"
+    title: str
+    terms: tuple[Term, ...]
+
+
+def anchor(term: Term) -> str:
+    """The HTML id of a term's entry on the glossary page."""
+    return f"term-{term.key}"
+
+
+def tooltip(text: str, limit: int = 220) -> str:
+    """Plain text for a `title` attribute: whole sentences, or cut at a word, with an ellipsis.
+
+    Long explanations make unreadable tooltips; the first sentence usually says enough, and
+    the link leads to the rest.
+    """
+    text = " ".join(text.split())
+    if len(text) <= limit:
+        return text
+    # Keep as many whole sentences as fit.
+    cut = max(text.rfind(". ", 0, limit), text.rfind("; ", 0, limit))
+    if cut >= limit // 3:
+        return text[: cut + 1] + " …"
+    space = text.rfind(" ", 0, limit - 1)
+    return text[: space if space > 0 else limit - 1].rstrip(",;:") + " …"
+
+
+def letter_of(term: Term) -> str:
+    """The index letter of a term: its first letter without accents, "#" for digits."""
+    for char in unicodedata.normalize("NFKD", term.term):
+        if char.isalpha():
+            return char.upper()
+        if char.isdigit():
+            return "#"
+    return "#"
+
+
+def _sort_key(term: Term) -> tuple[str, str]:
+    folded = unicodedata.normalize("NFKD", term.term).casefold()
+    return ("".join(c for c in folded if not unicodedata.combining(c)), term.key)
+
+
+def letters(terms: Iterable[Term]) -> list[tuple[str, list[Term]]]:
+    """Terms by index letter, letters in order ("#" first), terms alphabetically."""
+    by_letter: dict[str, list[Term]] = {}
+    for term in sorted(terms, key=_sort_key):
+        by_letter.setdefault(letter_of(term), []).append(term)
+    return sorted(by_letter.items())
+
+
+def sections(vocabulary: Vocabulary, terms: Iterable[Term]) -> list[GlossarySection]:
+    """Terms in the standard's groups (in the standard's order), then the organisation's own."""
+    selected = list(terms)
+    result = []
+    for group in vocabulary.groups:
+        in_group = tuple(t for t in selected if t.group == group.id)
+        if in_group:
+            result.append(GlossarySection(group.id, group.title, in_group))
+    own = tuple(
+        sorted((t for t in selected if t.group is None), key=_sort_key)
+    )
+    if own:
+        result.append(GlossarySection(ORGANISATION_SECTION, "Terms of our organisation", own))
+    return result
+
+
+def is_own_explanation(term: Term) -> bool:
+    """Whether the explanation is qmsdocs' (or the organisation's) wording, not a definition."""
+    return term.origin is Origin.STANDARD
