@@ -209,7 +209,7 @@ def test_missing_glossary_folder_is_an_error(tmp_path: Path, caplog) -> None:
         build_site(
             tmp_path, {"index.md": "# x\n"}, plugins=[{"qmsdocs": {"glossary_dir": "terms"}}]
         )
-    assert "the glossary folder 'terms' (option glossary_dir) does not exist" in caplog.text
+    assert "terms: the glossary folder 'terms' (option glossary_dir) does not exist" in caplog.text
 
 
 def test_bad_glossary_file_stops_the_build_naming_file_and_line(tmp_path: Path, caplog) -> None:

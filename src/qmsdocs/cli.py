@@ -21,6 +21,7 @@ import click
 from qmsdocs.checker import SourceReading, check_sources
 from qmsdocs.exports import coverage_csv, coverage_data
 from qmsdocs.findings import Finding, QMSDataError, Severity, apply_severities
+from qmsdocs.glossary import load_site_vocabulary
 from qmsdocs.standards import Catalogue, Clause, builtin_catalogue_ids, resolve_catalogue
 from qmsdocs.yamlio import read_text
 
@@ -201,7 +202,16 @@ def _read_manual(config_file: str) -> _Manual:
         heading_mode=options.heading_coverage,
         parent_covers_children=options.parent_covers_children,
     )
-    findings = apply_severities(unreadable + reading.findings, options.checks)
+    try:
+        _vocabulary, glossary_findings, _folder = load_site_vocabulary(
+            path.parent, options.glossary_dir, iso_terms=options.iso_terms
+        )
+    except QMSDataError as error:
+        click.echo("qmsdocs: cannot load the glossary:", err=True)
+        for finding in error.findings:
+            click.echo(f"  {finding}", err=True)
+        sys.exit(EXIT_UNUSABLE)
+    findings = apply_severities(glossary_findings + unreadable + reading.findings, options.checks)
     return _Manual(path, catalogue, reading, findings, urls)
 
 

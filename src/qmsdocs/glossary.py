@@ -8,8 +8,10 @@ from __future__ import annotations
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
+from pathlib import Path
 
-from qmsdocs.vocabulary import Origin, Term, Vocabulary
+from qmsdocs.findings import Finding, QMSDataError
+from qmsdocs.vocabulary import Origin, Term, Vocabulary, load_vocabulary
 
 __all__ = [
     "GlossarySection",
@@ -17,6 +19,7 @@ __all__ = [
     "anchor",
     "letter_of",
     "letters",
+    "load_site_vocabulary",
     "sections",
     "tooltip",
 ]
@@ -95,9 +98,7 @@ def sections(vocabulary: Vocabulary, terms: Iterable[Term]) -> list[GlossarySect
         in_group = tuple(t for t in selected if t.group == group.id)
         if in_group:
             result.append(GlossarySection(group.id, group.title, in_group))
-    own = tuple(
-        sorted((t for t in selected if t.group is None), key=_sort_key)
-    )
+    own = tuple(sorted((t for t in selected if t.group is None), key=_sort_key))
     if own:
         result.append(GlossarySection(ORGANISATION_SECTION, "Terms of our organisation", own))
     return result
@@ -106,3 +107,41 @@ def sections(vocabulary: Vocabulary, terms: Iterable[Term]) -> list[GlossarySect
 def is_own_explanation(term: Term) -> bool:
     """Whether the explanation is qmsdocs' (or the organisation's) wording, not a definition."""
     return term.origin is Origin.STANDARD
+
+
+def load_site_vocabulary(
+    base_dir: Path, glossary_dir: str | None, *, iso_terms: bool = True
+) -> tuple[Vocabulary, list[Finding], Path | None]:
+    """A site's vocabulary: the ISO 9000 terms and the glossary files of its glossary folder.
+
+    Arguments:
+        base_dir: The folder of `mkdocs.yml`.
+        glossary_dir: The `glossary_dir` option; None means `glossary` if that folder exists.
+        iso_terms: Include the shipped ISO 9000:2015 terms.
+
+    Returns:
+        The vocabulary, the findings of loading it, and the folder read (None if there is none).
+
+    Raises:
+        QMSDataError: The folder named by `glossary_dir` does not exist.
+    """
+    folder = base_dir / (glossary_dir or "glossary")
+    if not folder.is_dir():
+        if glossary_dir is not None:
+            raise QMSDataError(
+                [
+                    Finding(
+                        "missing-glossary-dir",
+                        f"the glossary folder '{glossary_dir}' (option glossary_dir) does not "
+                        "exist",
+                        glossary_dir,
+                        hint="create it, correct the path (relative to mkdocs.yml), or remove "
+                        "the option",
+                    )
+                ]
+            )
+        vocabulary, findings = load_vocabulary([], include_standard=iso_terms, base=base_dir)
+        return vocabulary, findings, None
+    files = sorted(p for p in folder.iterdir() if p.suffix in (".yml", ".yaml") and p.is_file())
+    vocabulary, findings = load_vocabulary(files, include_standard=iso_terms, base=base_dir)
+    return vocabulary, findings, folder

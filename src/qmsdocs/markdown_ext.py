@@ -299,9 +299,7 @@ class ExplicitReferenceTreeprocessor(Treeprocessor):
                 )
             )
             return None
-        page.record.references.append(
-            Reference(catalogue.id, clause.id, page.src_path, None, href)
-        )
+        page.record.references.append(Reference(catalogue.id, clause.id, page.src_path, None, href))
         href = self.context.layout.href(catalogue.id, clause, page.src_path)
         return href, catalogue.tooltip(clause.id), CLAUSE_LINK_CLASS
 
@@ -312,9 +310,11 @@ def _unwrap(link: etree.Element, parent: etree.Element | None) -> None:
         link.attrib.pop("href", None)
         return
     index = list(parent).index(link)
-    text = (link.text or "") + "".join(
-        etree.tostring(child, encoding="unicode", method="text") for child in link
-    ) + (link.tail or "")
+    text = (
+        (link.text or "")
+        + "".join(etree.tostring(child, encoding="unicode", method="text") for child in link)
+        + (link.tail or "")
+    )
     if index == 0:
         parent.text = (parent.text or "") + text
     else:

@@ -35,7 +35,7 @@ from qmsdocs.config import QMSConfig
 from qmsdocs.coverage import Coverage, compute_coverage
 from qmsdocs.exports import coverage_csv, coverage_json
 from qmsdocs.findings import Finding, QMSDataError, Severity, apply_severities
-from qmsdocs.glossary import TermUse, sections
+from qmsdocs.glossary import TermUse, load_site_vocabulary, sections
 from qmsdocs.layout import ClausePage, Layout
 from qmsdocs.manual import FrontMatter, HeadingMode, read_front_matter
 from qmsdocs.markdown_ext import BuildContext, LinkTerms, PageContext, QMSExtension
@@ -50,7 +50,7 @@ from qmsdocs.references import Recognizer
 from qmsdocs.render import GlossaryViews, Renderer, Views, render_clause_status
 from qmsdocs.standards import Catalogue, resolve_catalogue
 from qmsdocs.terms import TermMatcher
-from qmsdocs.vocabulary import Vocabulary, load_vocabulary
+from qmsdocs.vocabulary import Vocabulary
 
 if TYPE_CHECKING:
     import jinja2
@@ -134,20 +134,14 @@ class QMSPlugin(BasePlugin[QMSConfig]):
 
     def _load_vocabulary(self, base_dir: Path) -> Vocabulary:
         """The ISO 9000 terms and the organisation's glossary files, loaded once per build."""
-        folder_option = self.config.glossary_dir
-        folder = base_dir / (folder_option or "glossary")
-        files: list[Path] = []
-        if folder.is_dir():
-            files = sorted(p for p in folder.iterdir() if p.suffix in (".yml", ".yaml"))
-            self.data_files.append(folder)
-        elif folder_option is not None:
-            raise PluginError(
-                f"qmsdocs: the glossary folder '{folder_option}' (option glossary_dir) does not "
-                f"exist under {base_dir}. Create it, correct the path, or remove the option."
+        try:
+            vocabulary, findings, folder = load_site_vocabulary(
+                base_dir, self.config.glossary_dir, iso_terms=self.config.iso_terms
             )
-        vocabulary, findings = load_vocabulary(
-            files, include_standard=self.config.iso_terms, base=base_dir
-        )
+        except QMSDataError as error:
+            raise PluginError(_data_error_message("the glossary", error)) from None
+        if folder is not None:
+            self.data_files.append(folder)
         self.data_findings += findings
         return vocabulary
 
