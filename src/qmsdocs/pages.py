@@ -16,6 +16,7 @@ from qmsdocs.layout import ClausePage, Layout, relative_href
 from qmsdocs.standards import Catalogue, Clause
 
 __all__ = [
+    "PLACEHOLDER_MARK",
     "PLACEHOLDER_RE",
     "clause_page_markdown",
     "coverage_page_markdown",
@@ -23,6 +24,7 @@ __all__ = [
     "placeholder",
 ]
 
+PLACEHOLDER_MARK = "<!-- qmsdocs:"
 PLACEHOLDER_RE = re.compile(r"<!-- qmsdocs:(?P<kind>[a-z-]+) (?P<args>[^>]*?) -->")
 
 _NOTICE = (

@@ -40,6 +40,7 @@ from qmsdocs.layout import ClausePage, Layout
 from qmsdocs.manual import FrontMatter, HeadingMode, read_front_matter
 from qmsdocs.markdown_ext import BuildContext, LinkTerms, PageContext, QMSExtension
 from qmsdocs.pages import (
+    PLACEHOLDER_MARK,
     PLACEHOLDER_RE,
     clause_page_markdown,
     coverage_page_markdown,
@@ -85,7 +86,13 @@ class QMSPlugin(BasePlugin[QMSConfig]):
         self.exports: dict[str, str] = {}  # docs path -> "json" | "csv"
         self.front: dict[str, FrontMatter] = {}
         self.records: dict[str, PageRecord] = {}
+        self.dynamic: set[str] = set()  # pages of the manual holding placeholders (macros)
+        self.extra_findings: list[Finding] = []  # reported by the macros
         self.coverage: Coverage | None = None
+
+    def add_finding(self, finding: Finding) -> None:
+        """Report a finding from outside the plugin (the macros); it joins the build's report."""
+        self.extra_findings.append(finding)
 
     def on_startup(self, *, command: Literal["build", "gh-deploy", "serve"], dirty: bool) -> None:
         # Defining on_startup makes MkDocs keep this object across `serve` rebuilds.
@@ -125,6 +132,8 @@ class QMSPlugin(BasePlugin[QMSConfig]):
         self.glossary_ids = {}
         self.front = {}
         self.records = {}
+        self.dynamic = set()
+        self.extra_findings = []
         self.coverage = None
         # MkDocs accepts extension instances here, though its annotation says names.
         config.markdown_extensions.append(QMSExtension(self.context))  # type: ignore[arg-type]
@@ -295,6 +304,9 @@ class QMSPlugin(BasePlugin[QMSConfig]):
         if current is not None and current.src_path == page.file.src_uri:
             self.records[current.src_path] = current.record
         self.context.current = None
+        # Placeholders in a page of the manual (written by the macros) are filled in on_env.
+        if PLACEHOLDER_MARK in html and page.file.src_uri not in self._generated():
+            self.dynamic.add(page.file.src_uri)
         return html
 
     @event_priority(-50)  # after other plugins' on_env: every page and its toc are final
@@ -321,7 +333,7 @@ class QMSPlugin(BasePlugin[QMSConfig]):
         self._fill_pages(env, files, references)
         self._fill_glossary(env, files)
         self._write_exports(files)
-        findings = list(self.data_findings)
+        findings = list(self.data_findings) + list(self.extra_findings)
         findings += [f for front in self.front.values() for f in front.findings]
         findings += [f for record in self.records.values() for f in record.findings]
         findings += self.coverage.findings
@@ -336,7 +348,8 @@ class QMSPlugin(BasePlugin[QMSConfig]):
         by_clause: dict[str, list[Reference]] = defaultdict(list)
         for reference in references:
             by_clause[reference.clause].append(reference)
-        for src_uri in [*self.clause_pages, *([self.coverage_page] if self.coverage_page else [])]:
+        pages = [*self.clause_pages, *([self.coverage_page] if self.coverage_page else [])]
+        for src_uri in [*pages, *sorted(self.dynamic)]:
             file = files.get_file_from_path(src_uri)
             if file is None or not isinstance(file.page, Page) or file.page.content is None:
                 continue
@@ -416,6 +429,25 @@ class QMSPlugin(BasePlugin[QMSConfig]):
             return renderer.render("coverage-matrix.html", rows=rows)
         if kind == "coverage-pages":
             return renderer.render("coverage-pages.html", rows=views.pages())
+        if kind == "pages-covering":
+            clause = catalogue.get(args.split()[-1])
+            verdict = coverage.verdicts.get(clause.id) if clause else None
+            return renderer.render(
+                "pages-covering.html", verdict=views.verdict(verdict) if verdict else None
+            )
+        if kind == "page-clauses":
+            page = args.strip()
+            declarations = coverage.pages().get(page, [])
+            return renderer.render(
+                "page-clauses.html",
+                clauses=[
+                    {
+                        **views.clause_link(catalogue[d.clause]),
+                        "where": views.location(d.page, d.section),
+                    }
+                    for d in declarations
+                ],
+            )
         return ""
 
     def _write_exports(self, files: Files) -> None:
