@@ -201,6 +201,9 @@ def _read_manual(config_file: str) -> _Manual:
         catalogue,
         heading_mode=options.heading_coverage,
         parent_covers_children=options.parent_covers_children,
+        count_drafts=options.count_drafts,
+        document_fields=options.document_fields,
+        review_warning_days=options.review_warning_days,
     )
     try:
         _vocabulary, glossary_findings, _folder = load_site_vocabulary(

@@ -82,6 +82,48 @@ class QMSConfig(base.Config):
     `coverage.csv` are written beside it. An empty string turns the page and exports off
     (the gate still runs)."""
 
+    # Document control --------------------------------------------------------------------------
+    document_fields = c.ListOfItems(
+        c.Choice(
+            (
+                "id",
+                "title",
+                "revision",
+                "status",
+                "owner",
+                "approved_by",
+                "approved_on",
+                "effective",
+                "review_due",
+                "history",
+            )
+        ),
+        default=["id", "revision", "status", "owner"],
+    )
+    """Fields every `document:` block must give. Approved, effective and superseded documents
+    must also give `approved_by` and `approved_on`, whatever this says."""
+
+    count_drafts = c.Type(bool, default=True)
+    """Whether clauses declared by draft documents (and documents in review) count as covered.
+    They are marked as drafts on the coverage page either way. Superseded documents never
+    count."""
+
+    review_warning_days = c.Type(int, default=30)
+    """A review due within this many days is reported (`review-due-soon`, a warning). An
+    overdue review is an error (`review-overdue`; change it with `checks:`)."""
+
+    register_page = c.Type(str, default="documents.md")
+    """Docs-relative path of the generated document register; `documents.json` and
+    `documents.csv` are written beside it. An empty string turns them off."""
+
+    document_header = c.Type(bool, default=True)
+    """Show the document control panel at the top of each controlled page and its revision
+    history at the end."""
+
+    git_dates = c.Type(bool, default=False)
+    """Show each controlled page's last change date from git (when the docs are in a git
+    repository and git is installed; otherwise nothing is shown)."""
+
     # Findings --------------------------------------------------------------------------------
     checks = c.DictOfItems(c.Choice(SEVERITIES), default={})
     """Severity per finding code, e.g. `{unknown-clause: error}`. `error` stops the build,

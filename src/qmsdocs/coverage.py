@@ -12,6 +12,9 @@ The rules:
 - A clause declared not applicable (with a justification) is excluded with everything below
   it. Declaring a clause both addressed and not applicable is a contradiction.
 - Prose references are references, never coverage.
+- A superseded document's declarations and exclusions do not count. A draft's (or one in
+  review) count but are marked as such, unless `count_drafts` is off: then only approved and
+  effective documents (and pages without document control) count.
 
 Pure: declarations in, verdicts and findings out.
 """
@@ -162,13 +165,25 @@ def compute_coverage(
     references: Iterable[Reference] = (),
     *,
     parent_covers_children: bool = True,
+    count_drafts: bool = True,
 ) -> Coverage:
     """Verdicts for every clause of `catalogue` that carries requirements, and the findings.
 
-    Declarations and exclusions of other catalogues are ignored.
+    Declarations and exclusions of other catalogues, and those that do not count because of
+    their document's status (see the module docstring), are ignored.
     """
-    declarations = [d for d in declarations if d.catalogue == catalogue.id]
-    exclusions = [e for e in exclusions if e.catalogue == catalogue.id]
+
+    def counts(status: str | None) -> bool:
+        if status == "superseded":
+            return False
+        return count_drafts or status not in ("draft", "in-review")
+
+    declarations = [
+        d for d in declarations if d.catalogue == catalogue.id and counts(d.document_status)
+    ]
+    exclusions = [
+        e for e in exclusions if e.catalogue == catalogue.id and counts(e.document_status)
+    ]
     findings: list[Finding] = []
 
     declared: dict[str, list[Declaration]] = defaultdict(list)

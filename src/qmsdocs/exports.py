@@ -17,7 +17,15 @@ from typing import Any
 from qmsdocs.coverage import ClauseVerdict, Coverage
 from qmsdocs.manual import Declaration
 
-__all__ = ["SCHEMA_ID", "coverage_csv", "coverage_data", "coverage_json", "load_schema"]
+__all__ = [
+    "SCHEMA_ID",
+    "coverage_csv",
+    "coverage_data",
+    "coverage_json",
+    "documents_csv",
+    "documents_json",
+    "load_schema",
+]
 
 SCHEMA_ID = "qmsdocs-coverage/1"
 
@@ -44,6 +52,7 @@ def _location(declaration: Declaration, info: PageInfo) -> dict[str, Any]:
         "section_title": declaration.section_title,
         "line": declaration.line,
         "source": declaration.source,
+        "document_status": declaration.document_status,
     }
 
 
@@ -169,4 +178,36 @@ def coverage_csv(coverage: Coverage, info: PageInfo) -> str:
             "; ".join(sorted({r.page for r in verdict.referenced_by})),
         ]
         writer.writerow([spreadsheet_safe(str(cell)) for cell in row])
+    return buffer.getvalue()
+
+
+DOCUMENT_COLUMNS = [
+    "id",
+    "title",
+    "page",
+    "url",
+    "revision",
+    "status",
+    "owner",
+    "approved_by",
+    "approved_on",
+    "effective",
+    "next_review",
+    "review_state",
+]
+
+
+def documents_json(documents: list[dict[str, Any]], today: str, generator: str) -> str:
+    """The document register for tools: one object per controlled document, sorted by id."""
+    payload = {"generator": generator, "today": today, "documents": documents}
+    return json.dumps(payload, indent=2, ensure_ascii=False) + "\n"
+
+
+def documents_csv(documents: list[dict[str, Any]]) -> str:
+    """The document register for a spreadsheet."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(DOCUMENT_COLUMNS)
+    for document in documents:
+        writer.writerow([spreadsheet_safe(str(document.get(c) or "")) for c in DOCUMENT_COLUMNS])
     return buffer.getvalue()

@@ -25,10 +25,11 @@ from __future__ import annotations
 import difflib
 import re
 import unicodedata
-from collections.abc import Iterator
-from dataclasses import dataclass, field
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
+from qmsdocs.documents import DEFAULT_REQUIRED, DocumentControl, read_document
 from qmsdocs.findings import Finding, QMSDataError, Severity
 from qmsdocs.references import Recognizer
 from qmsdocs.standards import CLAUSE_ID_RE, Catalogue
@@ -70,6 +71,7 @@ class Declaration:
         section: Heading anchor for a section-level declaration; None for the whole page.
         section_title: The heading's text.
         source: "front-matter" or "heading".
+        document_status: The page's document control status, if it is a controlled page.
     """
 
     catalogue: str
@@ -79,6 +81,7 @@ class Declaration:
     section: str | None = None
     section_title: str | None = None
     source: Literal["front-matter", "heading"] = "front-matter"
+    document_status: str | None = None
 
 
 @dataclass(frozen=True)
@@ -90,6 +93,7 @@ class Exclusion:
     justification: str
     page: str
     line: int | None
+    document_status: str | None = None
 
 
 @dataclass(frozen=True)
@@ -109,6 +113,7 @@ class FrontMatter:
     clauses: list[Declaration] = field(default_factory=list)
     exclusions: list[Exclusion] = field(default_factory=list)
     options: PageOptions = field(default_factory=PageOptions)
+    document: DocumentControl | None = None
     data: dict[str, Any] = field(default_factory=dict)
     findings: list[Finding] = field(default_factory=list)
     body_line: int = 1  # line of the file on which the Markdown body starts
@@ -185,12 +190,15 @@ def read_front_matter(
     text: str,
     catalogue: Catalogue,
     recognizer: Recognizer,
+    *,
+    document_fields: Sequence[str] = DEFAULT_REQUIRED,
 ) -> FrontMatter:
-    """Read a page's qmsdocs front matter (`clauses`, `not_applicable`, `qmsdocs`).
+    """Read a page's qmsdocs front matter (`clauses`, `not_applicable`, `document`, `qmsdocs`).
 
     Arguments:
         page: Docs-relative path, for findings.
         text: The page's whole source, front matter included.
+        document_fields: Fields a `document:` block must give (see `qmsdocs.documents`).
     """
     raw, _body, body_line = split_front_matter(text)
     result = FrontMatter(page, body_line=body_line)
@@ -218,9 +226,19 @@ def read_front_matter(
         )
         return result
     result.data = data
+    if "document" in data:
+        document, findings = read_document(
+            page, data["document"], line_of(data, "document"), required=document_fields
+        )
+        result.document = document
+        result.findings += findings
     _read_clauses(result, data, catalogue, recognizer)
     _read_exclusions(result, data, catalogue, recognizer)
     _read_options(result, data)
+    if result.document is not None:
+        status = result.document.status
+        result.clauses = [replace(d, document_status=status) for d in result.clauses]
+        result.exclusions = [replace(e, document_status=status) for e in result.exclusions]
     return result
 
 

@@ -22,6 +22,7 @@ __all__ = [
     "coverage_page_markdown",
     "glossary_page_markdown",
     "placeholder",
+    "register_page_markdown",
 ]
 
 PLACEHOLDER_MARK = "<!-- qmsdocs:"
@@ -199,3 +200,25 @@ def glossary_page_markdown(
     heading_ids["A to Z"] = "a-to-z"
     lines += ["## A to Z", "", placeholder("glossary-index", "all"), ""]
     return "\n".join(lines), heading_ids
+
+
+def register_page_markdown(json_name: str, csv_name: str) -> str:
+    """The Markdown of the generated document register."""
+    return "\n".join(
+        [
+            '---\ntitle: "Document register"\nqmsdocs_generated: register\n---',
+            "",
+            "# Document register",
+            "",
+            "Every controlled document of this manual (every page with a `document:` block), by "
+            "document number, with its status and when it is next due for review.",
+            "",
+            placeholder("document-register", "all"),
+            "",
+            "## Exports",
+            "",
+            f"- [{json_name}]({json_name}) and [{csv_name}]({csv_name}): the register for "
+            "tools and spreadsheets.",
+            "",
+        ]
+    )

@@ -17,10 +17,12 @@ Event by event:
 
 from __future__ import annotations
 
+import datetime as dt
 import posixpath
 import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable
+from dataclasses import replace
 from importlib import metadata, resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
@@ -33,8 +35,10 @@ from mkdocs.structure.pages import Page
 
 from qmsdocs.config import QMSConfig
 from qmsdocs.coverage import Coverage, compute_coverage
-from qmsdocs.exports import coverage_csv, coverage_json
+from qmsdocs.documents import DocumentControl, check_documents, today
+from qmsdocs.exports import coverage_csv, coverage_json, documents_csv, documents_json
 from qmsdocs.findings import Finding, QMSDataError, Severity, apply_severities
+from qmsdocs.gitdates import git_last_changed
 from qmsdocs.glossary import TermUse, load_site_vocabulary, sections
 from qmsdocs.layout import ClausePage, Layout
 from qmsdocs.manual import FrontMatter, HeadingMode, read_front_matter
@@ -45,10 +49,11 @@ from qmsdocs.pages import (
     clause_page_markdown,
     coverage_page_markdown,
     glossary_page_markdown,
+    register_page_markdown,
 )
 from qmsdocs.records import LineLocator, PageRecord, Reference
 from qmsdocs.references import Recognizer
-from qmsdocs.render import GlossaryViews, Renderer, Views, render_clause_status
+from qmsdocs.render import GlossaryViews, Renderer, Views, document_view, render_clause_status
 from qmsdocs.standards import Catalogue, resolve_catalogue
 from qmsdocs.terms import TermMatcher
 from qmsdocs.vocabulary import Vocabulary
@@ -89,6 +94,10 @@ class QMSPlugin(BasePlugin[QMSConfig]):
         self.dynamic: set[str] = set()  # pages of the manual holding placeholders (macros)
         self.extra_findings: list[Finding] = []  # reported by the macros
         self.coverage: Coverage | None = None
+        self.register_page: str | None = None
+        self.today = today()
+        self.git_dates: dict[str, dt.date] = {}
+        self.renderer: Renderer | None = None
 
     def add_finding(self, finding: Finding) -> None:
         """Report a finding from outside the plugin (the macros); it joins the build's report."""
@@ -128,13 +137,20 @@ class QMSPlugin(BasePlugin[QMSConfig]):
         self.exports = {}
         if self.coverage_page:
             stem = posixpath.splitext(self.coverage_page)[0]
-            self.exports = {f"{stem}.json": "json", f"{stem}.csv": "csv"}
+            self.exports = {f"{stem}.json": "coverage-json", f"{stem}.csv": "coverage-csv"}
         self.glossary_ids = {}
         self.front = {}
         self.records = {}
         self.dynamic = set()
         self.extra_findings = []
         self.coverage = None
+        self.today = today()
+        self.renderer = Renderer(config.theme.get_env())
+        self.register_page = self.config.register_page or None
+        if self.register_page:
+            stem = posixpath.splitext(self.register_page)[0]
+            self.exports.update({f"{stem}.json": "documents-json", f"{stem}.csv": "documents-csv"})
+        self.git_dates = git_last_changed(Path(config.docs_dir)) if self.config.git_dates else {}
         # MkDocs accepts extension instances here, though its annotation says names.
         config.markdown_extensions.append(QMSExtension(self.context))  # type: ignore[arg-type]
         if STYLESHEET not in config.extra_css:
@@ -174,7 +190,9 @@ class QMSPlugin(BasePlugin[QMSConfig]):
             paths[self.coverage_page] = "coverage page"
         if self.glossary_page:
             paths[self.glossary_page] = "glossary page"
-        paths.update({src: f"coverage export ({kind})" for src, kind in self.exports.items()})
+        if self.register_page:
+            paths[self.register_page] = "document register"
+        paths.update({src: f"export ({kind})" for src, kind in self.exports.items()})
         return paths
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
@@ -183,9 +201,13 @@ class QMSPlugin(BasePlugin[QMSConfig]):
         for src_uri, what in self._generated().items():
             existing = files.get_file_from_path(src_uri)
             if existing is not None and existing.generated_by is None:
-                option = {"clause page": "clause_pages_dir", "glossary page": "glossary_page"}.get(
-                    what, "coverage_page"
-                )
+                option = {
+                    "clause page": "clause_pages_dir",
+                    "glossary page": "glossary_page",
+                    "document register": "register_page",
+                    "export (documents-json)": "register_page",
+                    "export (documents-csv)": "register_page",
+                }.get(what, "coverage_page")
                 raise PluginError(
                     f"qmsdocs: '{src_uri}' in the docs folder is where qmsdocs generates the "
                     f"{what}. Rename or move it, or set the plugin option '{option}' to "
@@ -199,17 +221,26 @@ class QMSPlugin(BasePlugin[QMSConfig]):
                     config, src_uri, content=content, inclusion=InclusionLevel.NOT_IN_NAV
                 )
             )
+        names = {kind: posixpath.basename(path) for path, kind in self.exports.items()}
         if self.coverage_page:
-            names = [posixpath.basename(path) for path in self.exports]
-            content = coverage_page_markdown(self.catalogue, names[0], names[1])
+            content = coverage_page_markdown(
+                self.catalogue, names["coverage-json"], names["coverage-csv"]
+            )
             files.append(
                 File.generated(
                     config, self.coverage_page, content=content, inclusion=InclusionLevel.NOT_IN_NAV
                 )
             )
-            # Written for real in on_env, once coverage is known.
-            for src_uri in self.exports:
-                files.append(File.generated(config, src_uri, content=""))
+        if self.register_page:
+            content = register_page_markdown(names["documents-json"], names["documents-csv"])
+            files.append(
+                File.generated(
+                    config, self.register_page, content=content, inclusion=InclusionLevel.NOT_IN_NAV
+                )
+            )
+        # Written for real in on_env, once coverage and the documents are known.
+        for src_uri in self.exports:
+            files.append(File.generated(config, src_uri, content=""))
         if self.glossary_page and self.vocabulary is not None:
             # The page lists every term unless the site asks for the used ones only; which
             # those are is known after rendering, so the page lists all and on_env drops the rest.
@@ -229,10 +260,8 @@ class QMSPlugin(BasePlugin[QMSConfig]):
     def on_nav(self, nav: Navigation, *, config: MkDocsConfig, files: Files) -> Navigation:
         """Put the generated pages in a navigation section, unless `nav:` already places them."""
         order = list(self.clause_pages)
-        if self.coverage_page:
-            order.insert(1, self.coverage_page)  # right after the clause index
-        if self.glossary_page:
-            order.insert(2 if self.coverage_page else 1, self.glossary_page)
+        extra = [p for p in (self.coverage_page, self.register_page, self.glossary_page) if p]
+        order[1:1] = extra  # right after the clause index
         ours = [files.get_file_from_path(src) for src in order]
         pages = [f.page for f in ours if f is not None and isinstance(f.page, Page)]
         if config.nav is not None and any(page in nav.pages for page in pages):
@@ -288,7 +317,13 @@ class QMSPlugin(BasePlugin[QMSConfig]):
             front = FrontMatter(src)
             front.findings.append(Finding("unreadable-page", f"cannot read the page: {error}", src))
             return front
-        return read_front_matter(src, text, self.catalogue, self.context.recognizer)
+        return read_front_matter(
+            src,
+            text,
+            self.catalogue,
+            self.context.recognizer,
+            document_fields=self.config.document_fields,
+        )
 
     def on_page_content(
         self,
@@ -307,7 +342,36 @@ class QMSPlugin(BasePlugin[QMSConfig]):
         # Placeholders in a page of the manual (written by the macros) are filled in on_env.
         if PLACEHOLDER_MARK in html and page.file.src_uri not in self._generated():
             self.dynamic.add(page.file.src_uri)
+        front = self.front.get(page.file.src_uri)
+        if front is not None and front.document is not None and self.config.document_header:
+            html = self._document_panels(html, page, front.document)
         return html
+
+    def _document_panels(self, html: str, page: Page, document: DocumentControl) -> str:
+        """The document control panel after the page's title, the revision history at the end.
+
+        Rendered from the theme's environment later would be too late for search and the
+        table of contents; a plain environment with the same overridable templates serves.
+        """
+        view = document_view(
+            document,
+            str(page.title or ""),
+            page.file.url,
+            self.today,
+            self.config.review_warning_days,
+            self.git_dates.get(page.file.src_uri),
+        )
+        renderer = self.renderer or Renderer()
+        header = renderer.render("document-header.html", doc=view)
+        history = renderer.render("document-history.html", doc=view)
+        title_end = _H1_END_RE.search(html)
+        if title_end is not None and not html[: title_end.start()].strip().startswith("<p"):
+            html = html[: title_end.end()] + "\n" + header + html[title_end.end() :]
+        else:
+            html = header + "\n" + html
+        if page.present_anchor_ids is not None:
+            page.present_anchor_ids |= {"document-control", "revision-history"}
+        return html + "\n" + history
 
     @event_priority(-50)  # after other plugins' on_env: every page and its toc are final
     def on_env(
@@ -320,7 +384,11 @@ class QMSPlugin(BasePlugin[QMSConfig]):
         """Compute coverage, fill in the generated pages and exports, report, and gate."""
         assert self.context is not None and self.catalogue is not None
         declarations = [d for front in self.front.values() for d in front.clauses]
-        declarations += [d for record in self.records.values() for d in record.declarations]
+        for record in self.records.values():
+            # A section of a controlled page shares its page's document status.
+            front = self.front.get(record.page)
+            status = front.document.status if front and front.document else None
+            declarations += [replace(d, document_status=status) for d in record.declarations]
         exclusions = [e for front in self.front.values() for e in front.exclusions]
         references = [r for record in self.records.values() for r in record.references]
         self.coverage = compute_coverage(
@@ -329,11 +397,16 @@ class QMSPlugin(BasePlugin[QMSConfig]):
             exclusions,
             references,
             parent_covers_children=self.config.parent_covers_children,
+            count_drafts=self.config.count_drafts,
         )
+        documents = [f.document for f in self.front.values() if f.document is not None]
+        register = self._document_views(documents, files)
         self._fill_pages(env, files, references)
         self._fill_glossary(env, files)
-        self._write_exports(files)
+        self._fill_register(env, files, register)
+        self._write_exports(files, register)
         findings = list(self.data_findings) + list(self.extra_findings)
+        findings += check_documents(documents, self.today, self.config.review_warning_days)
         findings += [f for front in self.front.values() for f in front.findings]
         findings += [f for record in self.records.values() for f in record.findings]
         findings += self.coverage.findings
@@ -450,18 +523,74 @@ class QMSPlugin(BasePlugin[QMSConfig]):
             )
         return ""
 
-    def _write_exports(self, files: Files) -> None:
+    def _document_views(
+        self, documents: list[DocumentControl], files: Files
+    ) -> list[dict[str, Any]]:
+        """The register's rows: every controlled document, by id (then page)."""
+        info = _page_info(files)
+        rows = []
+        for document in sorted(documents, key=lambda d: (d.id.casefold(), d.page)):
+            url, title = info(document.page)
+            rows.append(
+                document_view(
+                    document,
+                    title,
+                    url or document.page,
+                    self.today,
+                    self.config.review_warning_days,
+                    self.git_dates.get(document.page),
+                )
+            )
+        return rows
+
+    def _fill_register(
+        self, env: jinja2.Environment, files: Files, register: list[dict[str, Any]]
+    ) -> None:
+        if not self.register_page:
+            return
+        file = files.get_file_from_path(self.register_page)
+        if file is None or not isinstance(file.page, Page):
+            return
+        renderer = Renderer(env)
+        url_for = _url_maker(files, file)
+        rows = [{**row, "url": url_for(row["page"], None)} for row in register]
+        counts = {
+            "overdue": sum(r["review_state"] == "overdue" for r in rows),
+            "due_soon": sum(r["review_state"] == "due-soon" for r in rows),
+        }
+
+        def fill(kind: str, _args: str) -> str:
+            if kind != "document-register":
+                return ""
+            return renderer.render(
+                "document-register.html",
+                documents=rows,
+                today=self.today.isoformat(),
+                counts=counts,
+                warn_days=self.config.review_warning_days,
+            )
+
+        _fill_page(file.page, fill)
+
+    def _write_exports(self, files: Files, register: list[dict[str, Any]]) -> None:
         assert self.coverage is not None
         info = _page_info(files)
         generator = f"qmsdocs {_version()}"
+        documents = [
+            {k: v for k, v in row.items() if k not in ("last_changed",)} for row in register
+        ]
         for src_uri, kind in self.exports.items():
             file = files.get_file_from_path(src_uri)
             if file is None:
                 continue
-            if kind == "json":
+            if kind == "coverage-json":
                 file.content_string = coverage_json(self.coverage, info, generator)
-            else:
+            elif kind == "coverage-csv":
                 file.content_string = coverage_csv(self.coverage, info)
+            elif kind == "documents-json":
+                file.content_string = documents_json(documents, self.today.isoformat(), generator)
+            else:
+                file.content_string = documents_csv(documents)
 
     def _report(self, findings: list[Finding]) -> None:
         """Log the findings; errors stop `mkdocs build` in one message, after all are known."""
@@ -490,6 +619,7 @@ def _fill_placeholders(html: str, fill: Callable[[str, str], str]) -> str:
 
 
 _ID_RE = re.compile(r'\bid="([^"]+)"')
+_H1_END_RE = re.compile(r"</h1>")
 
 
 def _fill_page(page: Page, fill: Callable[[str, str], str]) -> None:

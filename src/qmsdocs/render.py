@@ -11,12 +11,14 @@ every URL already made relative to the page the fragment lands on.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from typing import Any
 
 import jinja2
 
 from qmsdocs.coverage import STATUS_LABELS, ClauseVerdict, Coverage
+from qmsdocs.documents import DocumentControl, review_state
 from qmsdocs.glossary import TermUse, anchor, letters
 from qmsdocs.layout import Layout
 from qmsdocs.manual import Declaration
@@ -24,7 +26,14 @@ from qmsdocs.records import Reference
 from qmsdocs.standards import Clause
 from qmsdocs.vocabulary import Term, Vocabulary
 
-__all__ = ["GlossaryViews", "Renderer", "UrlFor", "Views", "render_clause_status"]
+__all__ = [
+    "GlossaryViews",
+    "Renderer",
+    "UrlFor",
+    "Views",
+    "document_view",
+    "render_clause_status",
+]
 
 # url_for(docs-relative page path, anchor or None) -> URL relative to the page being filled,
 # and title_for(page path, anchor or None) -> (page title, section title or None).
@@ -100,7 +109,11 @@ class Views:
             key = (declaration.page, declaration.section)
             if key not in seen:
                 seen.add(key)
-                result.append(self.location(declaration.page, declaration.section))
+                location = self.location(declaration.page, declaration.section)
+                # Coverage from a document that is not yet approved is shown as such.
+                if declaration.document_status in ("draft", "in-review"):
+                    location["draft"] = declaration.document_status.replace("-", " ")
+                result.append(location)
         return result
 
     def references(self, references: list[Reference]) -> list[dict[str, str]]:
@@ -242,3 +255,38 @@ class GlossaryViews:
             }
             for letter, terms in letters(self.listed)
         ]
+
+
+def document_view(
+    document: DocumentControl,
+    title: str,
+    url: str,
+    on: dt.date,
+    warn_days: int,
+    last_changed: dt.date | None = None,
+) -> dict[str, Any]:
+    """View data of one controlled document (panel, history, register row)."""
+
+    def iso(value: dt.date | None) -> str:
+        return value.isoformat() if value else ""
+
+    return {
+        "id": document.id,
+        "title": document.title or title,
+        "url": url,
+        "page": document.page,
+        "revision": document.revision,
+        "status": document.status,
+        "status_label": document.status_label,
+        "owner": document.owner,
+        "approved_by": document.approved_by,
+        "approved_on": iso(document.approved_on),
+        "effective": iso(document.effective),
+        "next_review": iso(document.next_review),
+        "review_state": review_state(document, on, warn_days),
+        "last_changed": iso(last_changed),
+        "history": [
+            {"revision": r.revision, "date": iso(r.date), "author": r.author, "change": r.change}
+            for r in document.history
+        ],
+    }
