@@ -23,6 +23,14 @@ REPO = Path(__file__).resolve().parents[1]
 CORPORA = REPO.parent / "shared" / "corpora"
 
 
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: Any) -> Iterator[None]:  # noqa: ARG001
+    """Keep each phase's report on the test item, so fixtures can see whether it failed."""
+    outcome = yield
+    report = outcome.get_result()
+    setattr(item, f"report_{report.when}", report)
+
+
 @pytest.fixture(autouse=True)
 def plugin_log() -> Iterator[LogCapture]:
     """Fails any test that leaves a qmsdocs warning or error unchecked.
