@@ -210,11 +210,16 @@ def compute_coverage(
         if reference.catalogue == catalogue.id:
             referenced[reference.clause].append(reference)
 
-    # A declaration of an excluded clause, or of anything below it, contradicts the exclusion.
+    # A declaration of an excluded clause, or of anything below it, contradicts the exclusion;
+    # one finding per declaration, even under nested exclusions (8.3 and 8.3.3).
+    contradicted: set[int] = set()
     for clause_id, exclusion in excluded.items():
         excluded_ids = [clause_id, *(c.id for c in catalogue.descendants(clause_id))]
         for declared_id in excluded_ids:
             for declaration in declared.get(declared_id, []):
+                if id(declaration) in contradicted:
+                    continue
+                contradicted.add(id(declaration))
                 where = (
                     f"heading '{declaration.section_title}'"
                     if declaration.section_title

@@ -515,10 +515,10 @@ def cite_heading(
         return None
     text = " ".join(text.split())
     first = _NUMBER_FIRST_RE.match(text) or _NUMBER_ONLY_RE.match(text)
-    if mode == "numbers":
-        if first and first.group("number") in catalogue:
-            return HeadingCitation(first.group("number"), "number")
-        return None
+    # A manual structured strictly by clause: any heading that starts with a clause number
+    # (and, as in the titles mode, the explicit and parenthesised forms).
+    if mode == "numbers" and first and first.group("number") in catalogue:
+        return HeadingCitation(first.group("number"), "number")
     # Rule 3: the standard or the word "clause" before the number.
     citations = recognizer.scan(text)
     if citations and citations[0].start == 0 and citations[0].explicit:
@@ -528,12 +528,12 @@ def cite_heading(
     # Rule 2: the number in parentheses at the end.
     end = _PARENTHESES_RE.search(text)
     if end and end.group("number") in catalogue:
-        before = text[: end.start()]
-        # "(see ISO 13485 7.3)" style headings name another standard inside the parentheses.
-        if not any(c.catalogue is None for c in recognizer.scan(before[-40:])):
+        # "Design inputs, ISO 13485:2016 (7.3)": the number belongs to the standard before it.
+        named = recognizer.standard_before(text[: end.start()])
+        if named is None or named[0] is catalogue:
             return HeadingCitation(end.group("number"), "parentheses")
     # Rule 1: the number first, then the clause's title.
-    if first and first.group("number") in catalogue:
+    if mode == "titles" and first and first.group("number") in catalogue:
         clause = catalogue[first.group("number")]
         rest = first.groupdict().get("rest") or ""
         title = clause.title or catalogue.context_title(clause.id).removeprefix("part of ")
@@ -564,10 +564,16 @@ def unknown_heading_finding(
 
 
 # Headings in Markdown source (for `qmsdocs check`, which renders nothing) -----------------------
+#
+# The rules follow Python-Markdown's block parser, so that `qmsdocs check` sees the headings the
+# rendered page has: ATX headings start in the first column ("#7.5 x" is one, " ## 7.5 x" is
+# not); a setext underline ("===", "---", even "-") is in the first column and follows the
+# first line of a paragraph; block quotes are unwrapped; fenced code is skipped.
 
 _FENCE_RE = re.compile(r"^[ \t]{0,3}(?P<fence>`{3,}|~{3,})")
-_ATX_RE = re.compile(r"^[ \t]{0,3}(?P<level>#{1,6})[ \t]+(?P<text>.*?)[ \t]*#*[ \t]*$")
-_SETEXT_RE = re.compile(r"^[ \t]{0,3}(?P<underline>=+|-+)[ \t]*$")
+_ATX_RE = re.compile(r"^(?P<level>#{1,6})(?P<text>.*?)#*[ \t]*$")
+_SETEXT_RE = re.compile(r"^(?P<underline>=+|-+)[ ]*$")
+_QUOTE_RE = re.compile(r"^[ ]{0,3}>[ ]?")
 _ATTR_LIST_RE = re.compile(r"[ \t]*\{:?[^}]*\}[ \t]*$")
 _INLINE_MARKUP_RE = re.compile(r"(\*\*|__|\*|_|`)")
 _LINK_RE = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
@@ -576,12 +582,17 @@ _LINK_RE = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
 def iter_source_headings(body: str, first_line: int = 1) -> Iterator[tuple[str, int, int]]:
     """(plain heading text, level, line) of the ATX and setext headings of Markdown source.
 
-    Fenced code blocks are skipped. Inline markup, links and attribute lists are reduced to
-    their text, as the rendered heading reads.
+    Inline markup, links and attribute lists are reduced to their text, as the rendered
+    heading reads.
     """
     fence: str | None = None
-    previous: str | None = None
-    for number, line in enumerate(body.split("\n"), start=first_line):
+    # The line that may become a setext heading: the first line of a paragraph.
+    candidate: tuple[str, int] | None = None
+    block_start = True  # the next line starts a block (after a blank line, a heading, ...)
+    for number, raw in enumerate(body.split("\n"), start=first_line):
+        line = raw
+        while _QUOTE_RE.match(line):
+            line = _QUOTE_RE.sub("", line, count=1)
         fence_match = _FENCE_RE.match(line)
         if fence is not None:
             if (
@@ -590,25 +601,32 @@ def iter_source_headings(body: str, first_line: int = 1) -> Iterator[tuple[str, 
                 and len(fence_match.group("fence")) >= len(fence)
             ):
                 fence = None
-            previous = None
+                block_start = True
             continue
         if fence_match:
             fence = fence_match.group("fence")
-            previous = None
+            candidate = None
+            continue
+        if not line.strip():
+            candidate = None
+            block_start = True
             continue
         atx = _ATX_RE.match(line)
         if atx:
             yield _plain(atx.group("text")), len(atx.group("level")), number
-            previous = None
+            candidate = None
+            block_start = True
             continue
         setext = _SETEXT_RE.match(line)
-        if setext and previous and previous.strip() and not line.startswith("    "):
+        if setext and candidate is not None:
             level = 1 if setext.group("underline")[0] == "=" else 2
-            if level == 1 or len(setext.group("underline")) >= 2:
-                yield _plain(previous), level, number - 1
-                previous = None
-                continue
-        previous = line if line.strip() and not line.startswith(("    ", "\t")) else None
+            yield _plain(candidate[0]), level, candidate[1]
+            candidate = None
+            block_start = True
+            continue
+        indented = line.startswith(("    ", "\t"))
+        candidate = (line, number) if block_start and not indented else None
+        block_start = False
 
 
 def _plain(text: str) -> str:

@@ -27,7 +27,13 @@ from markdown.treeprocessors import Treeprocessor
 from qmsdocs.findings import Finding, QMSDataError, Severity
 from qmsdocs.glossary import TermUse, anchor, tooltip
 from qmsdocs.layout import ClausePage, Layout, relative_href
-from qmsdocs.manual import Declaration, HeadingMode, cite_heading, unknown_heading_finding
+from qmsdocs.manual import (
+    Declaration,
+    HeadingMode,
+    cite_heading,
+    iter_source_headings,
+    unknown_heading_finding,
+)
 from qmsdocs.records import LineLocator, PageRecord, Reference
 from qmsdocs.references import Recognizer, citation_findings
 from qmsdocs.standards import resolve_catalogue
@@ -59,9 +65,28 @@ class PageContext:
     link_terms: LinkTerms = "first"
     heading_ids: dict[str, str] = field(default_factory=dict)  # generated pages' anchors
     linked_terms: set[str] = field(default_factory=set)
+    # (plain text, line) of the headings of the page's source, in order (see heading_line).
+    source_headings: list[tuple[str, int]] | None = None
 
     def __post_init__(self) -> None:
         self.record = PageRecord(self.src_path)
+
+    def heading_line(self, text: str) -> int | None:
+        """The line of a rendered heading in the source: the next source heading that reads
+        the same (inline markup removed), else the first occurrence of its text."""
+        if self.source_headings is None:
+            self.source_headings = [
+                (heading, line)
+                for heading, _level, line in iter_source_headings(
+                    self.locator.source, self.locator.first_line
+                )
+            ]
+        wanted = " ".join(text.split())
+        for index, (heading, line) in enumerate(self.source_headings):
+            if " ".join(heading.split()) == wanted:
+                del self.source_headings[index]
+                return line
+        return self.locator.line(text)
 
 
 @dataclass
@@ -148,7 +173,7 @@ class HeadingCoverageTreeprocessor(Treeprocessor):
                         catalogue.id,
                         citation.clause,
                         page.src_path,
-                        page.locator.line(text),
+                        page.heading_line(text),
                         heading.get("id"),
                         text,
                         "heading",
@@ -156,7 +181,7 @@ class HeadingCoverageTreeprocessor(Treeprocessor):
                 )
                 continue
             finding = unknown_heading_finding(
-                text, catalogue, page.src_path, page.locator.line(text)
+                text, catalogue, page.src_path, page.heading_line(text)
             )
             if finding is not None:
                 page.record.findings.append(finding)

@@ -63,6 +63,10 @@ _TRIGGER_RE = re.compile(
     re.VERBOSE,
 )
 
+_DESIGNATION_AT_END_RE = re.compile(
+    rf"(?<![\w/-])(?P<designation>{_DESIGNATION})[\s,:;]*$", re.VERBOSE
+)
+
 # After a designation: an optional comma and keyword, then the first number.
 _AFTER_DESIGNATION_RE = re.compile(
     rf"""
@@ -196,6 +200,18 @@ class Recognizer:
     def bind(self, designation: str) -> Catalogue | None:
         """The catalogue a designation names ("ISO 9001:2015/Amd 1:2024"), if it is loaded."""
         return self._by_alias.get(normalise_designation(designation))
+
+    def standard_before(self, text: str) -> tuple[Catalogue | None, str] | None:
+        """The standard named at the very end of `text` ("Design inputs, ISO 13485:2016").
+
+        Returns (its catalogue if loaded, the designation), or None if the text does not end
+        with a standard's name. Used for "..., ISO 13485:2016 (7.3)" style headings.
+        """
+        match = _DESIGNATION_AT_END_RE.search(text)
+        if match is None:
+            return None
+        designation = match.group("designation")
+        return self.bind(designation), designation
 
     def scan(self, text: str) -> list[Citation]:
         """All citations in `text`, in order. Citations of other standards are included."""

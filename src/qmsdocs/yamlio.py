@@ -101,7 +101,8 @@ def read_text(path: Path, display: str | None = None) -> str:
                 )
             ]
         ) from None
-    return text
+    # Universal newlines, as MkDocs reads pages: front matter delimiters are matched per line.
+    return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
 def parse_yaml(text: str, display: str, *, first_line: int = 1) -> Any:
