@@ -239,6 +239,8 @@ def read_document(
         needed += [f for f in RELEASED_REQUIRED if f not in needed]
     for name in needed:
         value = block.get(name)
+        if name == "review_due" and value is None:
+            value = block.get("review_interval")  # the other way of giving the review date
         if value is None or (isinstance(value, str) and not value.strip()):
             why = f" (required for status {status})" if name in RELEASED_REQUIRED else ""
             reader.problem(

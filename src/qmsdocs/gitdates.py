@@ -25,7 +25,17 @@ def git_last_changed(docs_dir: Path, timeout: float = 30) -> dict[str, dt.date]:
             check=True,
         ).stdout.strip()
         log = subprocess.run(
-            ["git", "log", "--format=%x00%cs", "--name-only", "--", "."],
+            # quotepath off: names with non-ASCII letters come back as they are, not escaped.
+            [
+                "git",
+                "-c",
+                "core.quotepath=off",
+                "log",
+                "--format=%x00%cs",
+                "--name-only",
+                "--",
+                ".",
+            ],
             cwd=docs_dir,
             capture_output=True,
             text=True,

@@ -54,7 +54,16 @@ class _LineLoader(_BaseLoader):  # type: ignore[misc, valid-type]
         items.item_lines = [child.start_mark.line + 1 for child in node.value]
         return items
 
+    def construct_lenient_timestamp(self, node: yaml.ScalarNode) -> Any:
+        """A date YAML cannot make ("2026-02-30") stays text, for the reader to report with
+        its line, instead of a ValueError from deep inside the parser."""
+        try:
+            return self.construct_yaml_timestamp(node)
+        except ValueError:
+            return self.construct_scalar(node)
 
+
+_LineLoader.add_constructor("tag:yaml.org,2002:timestamp", _LineLoader.construct_lenient_timestamp)
 _LineLoader.add_constructor("tag:yaml.org,2002:map", _LineLoader.construct_mapping)
 _LineLoader.add_constructor("tag:yaml.org,2002:seq", _LineLoader.construct_sequence)
 
