@@ -22,6 +22,7 @@ from qmsdocs.checker import SourceReading, check_sources
 from qmsdocs.exports import coverage_csv, coverage_data
 from qmsdocs.findings import Finding, QMSDataError, Severity, apply_severities
 from qmsdocs.glossary import load_site_vocabulary
+from qmsdocs.sources import symlink_loops
 from qmsdocs.standards import Catalogue, Clause, builtin_catalogue_ids, resolve_catalogue
 from qmsdocs.yamlio import read_text
 
@@ -183,6 +184,12 @@ def _read_manual(config_file: str) -> _Manual:
     except QMSDataError as error:
         click.echo("qmsdocs: cannot load the catalogue:", err=True)
         for finding in error.findings:
+            click.echo(f"  {finding}", err=True)
+        sys.exit(EXIT_UNUSABLE)
+    loops = symlink_loops(Path(config.docs_dir))
+    if loops:
+        click.echo("qmsdocs: the manual's files cannot be used:", err=True)
+        for finding in loops:
             click.echo(f"  {finding}", err=True)
         sys.exit(EXIT_UNUSABLE)
     files = get_files(config)

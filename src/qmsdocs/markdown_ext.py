@@ -14,8 +14,10 @@ own link processor runs, so MkDocs rewrites them for `use_directory_urls` and va
 from __future__ import annotations
 
 import difflib
+import functools
 import re
 import xml.etree.ElementTree as etree
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
@@ -114,6 +116,33 @@ class BuildContext:
         return href, tooltip(term.explanation, self.tooltip_length)
 
 
+def _guarded(run: Callable[[Any, etree.Element], None]) -> Callable[[Any, etree.Element], None]:
+    """A processor that fails on some page reports it and stops the build, never a traceback.
+
+    The tree is left as it is: every change the processors make keeps the page's text, so a
+    page that failed half-way has lost nothing, but it must not be published as complete.
+    """
+
+    @functools.wraps(run)
+    def guarded(self: Any, root: etree.Element) -> None:
+        try:
+            run(self, root)
+        except Exception as error:
+            page = self.context.current
+            if page is None:
+                raise
+            page.record.findings.append(
+                Finding(
+                    "processing-failed",
+                    f"qmsdocs could not process this page ({type(error).__name__}: {error})",
+                    page.src_path,
+                    hint="please report this with the page's source",
+                )
+            )
+
+    return guarded
+
+
 class ClauseAnchorTreeprocessor(Treeprocessor):
     """Gives the headings of generated pages (clauses, glossary terms) their stable ids.
 
@@ -127,6 +156,7 @@ class ClauseAnchorTreeprocessor(Treeprocessor):
         super().__init__(md)
         self.context = context
 
+    @_guarded
     def run(self, root: etree.Element) -> None:
         page = self.context.current
         if page is None or not page.generated:
@@ -157,6 +187,7 @@ class HeadingCoverageTreeprocessor(Treeprocessor):
         super().__init__(md)
         self.context = context
 
+    @_guarded
     def run(self, root: etree.Element) -> None:
         page = self.context.current
         if page is None or page.generated or page.heading_mode == "off":
@@ -196,6 +227,7 @@ class ClauseLinkTreeprocessor(Treeprocessor):
         super().__init__(md)
         self.context = context
 
+    @_guarded
     def run(self, root: etree.Element) -> None:
         page = self.context.current
         if page is None or page.generated:
@@ -258,6 +290,7 @@ class ExplicitReferenceTreeprocessor(Treeprocessor):
         super().__init__(md)
         self.context = context
 
+    @_guarded
     def run(self, root: etree.Element) -> None:
         page = self.context.current
         if page is None:
@@ -362,6 +395,7 @@ class TermLinkTreeprocessor(Treeprocessor):
         super().__init__(md)
         self.context = context
 
+    @_guarded
     def run(self, root: etree.Element) -> None:
         page = self.context.current
         matcher = self.context.matcher

@@ -40,12 +40,13 @@ def placeholder(kind: str, *args: str) -> str:
 
 def _front_matter(title: str) -> str:
     # Quoted for YAML; titles are the standard's headings and may contain colons.
-    safe = title.replace("\\", "\\\\").replace('"', '\\"')
+    safe = title.replace("\\", "\\\\").replace('"', '\\"').replace("\n", " ")
     return f'---\ntitle: "{safe}"\nqmsdocs_generated: clause-page\n---\n\n'
 
 
 def _heading(catalogue: Catalogue, clause: Clause, level: int) -> str:
-    return f"{'#' * min(level, 6)} {catalogue.heading(clause.id)}"
+    # A catalogue is data a user may supply: its titles must render as text, not markup.
+    return f"{'#' * min(level, 6)} {_md_text(catalogue.heading(clause.id))}"
 
 
 def _context_line(catalogue: Catalogue, clause: Clause) -> str:
@@ -82,7 +83,7 @@ def clause_page_markdown(page: ClausePage, layout: Layout) -> str:
 def _index_markdown(page: ClausePage, layout: Layout) -> str:
     catalogue = page.catalogue
     lines = [_front_matter("Clause index").rstrip("\n"), ""]
-    lines += [f"# {catalogue.title}", ""]
+    lines += [f"# {_md_text(catalogue.title)}", ""]
     if catalogue.provisional:
         lines += [
             '<p class="qms-provisional">Provisional catalogue: its clause numbers and headings '
@@ -90,8 +91,8 @@ def _index_markdown(page: ClausePage, layout: Layout) -> str:
             "",
         ]
     lines += [
-        f"The clauses of {catalogue.label}, each with the pages of this manual that refer to "
-        "it. Clauses that carry requirements have a page each:",
+        f"The clauses of {_md_text(catalogue.label)}, each with the pages of this manual that "
+        "refer to it. Clauses that carry requirements have a page each:",
         "",
         "| Clause | Heading | Subclauses |",
         "|---|---|---|",
@@ -131,7 +132,7 @@ def coverage_page_markdown(catalogue: Catalogue, json_name: str, csv_name: str) 
     lines = [
         '---\ntitle: "Clause coverage"\nqmsdocs_generated: coverage\n---',
         "",
-        f"# Clause coverage: {catalogue.label}",
+        f"# Clause coverage: {_md_text(catalogue.label)}",
         "",
         placeholder("coverage-status", catalogue.id),
         "",
@@ -141,7 +142,8 @@ def coverage_page_markdown(catalogue: Catalogue, json_name: str, csv_name: str) 
         "",
         "## Clause by clause",
         "",
-        f"Every clause of {catalogue.label} that carries requirements, in the standard's order. "
+        f"Every clause of {_md_text(catalogue.label)} that carries requirements, in the "
+        "standard's order. "
         "The build checks the lowest-level clauses; a clause with subclauses shows how its "
         "subclauses fare.",
         "",

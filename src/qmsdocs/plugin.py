@@ -41,7 +41,7 @@ from qmsdocs.findings import Finding, QMSDataError, Severity, apply_severities
 from qmsdocs.gitdates import git_last_changed
 from qmsdocs.glossary import TermUse, load_site_vocabulary, sections
 from qmsdocs.layout import ClausePage, Layout
-from qmsdocs.manual import FrontMatter, HeadingMode, read_front_matter
+from qmsdocs.manual import FrontMatter, HeadingMode, read_front_matter, split_front_matter
 from qmsdocs.markdown_ext import BuildContext, LinkTerms, PageContext, QMSExtension
 from qmsdocs.pages import (
     PLACEHOLDER_MARK,
@@ -54,6 +54,7 @@ from qmsdocs.pages import (
 from qmsdocs.records import LineLocator, PageRecord, Reference
 from qmsdocs.references import Recognizer
 from qmsdocs.render import GlossaryViews, Renderer, Views, document_view, render_clause_status
+from qmsdocs.sources import source_problems, symlink_loops
 from qmsdocs.standards import Catalogue, resolve_catalogue
 from qmsdocs.terms import TermMatcher
 from qmsdocs.vocabulary import Vocabulary
@@ -196,8 +197,18 @@ class QMSPlugin(BasePlugin[QMSConfig]):
         return paths
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
-        """Add the generated pages, the exports and the stylesheet."""
+        """Check the sources, then add the generated pages, the exports and the stylesheet."""
         assert self.context is not None and self.catalogue is not None
+        # Problems MkDocs itself would meet with a traceback, reported as what they are.
+        problems = symlink_loops(Path(config.docs_dir))
+        problems += source_problems(
+            (f.src_uri, Path(f.abs_src_path))
+            for f in files.documentation_pages()
+            if f.abs_src_path is not None and f.generated_by is None
+        )
+        if problems:
+            listed = "\n".join(f"  - {finding}" for finding in problems)
+            raise PluginError(f"qmsdocs: the manual's files cannot be used:\n{listed}")
         for src_uri, what in self._generated().items():
             existing = files.get_file_from_path(src_uri)
             if existing is not None and existing.generated_by is None:
@@ -298,7 +309,7 @@ class QMSPlugin(BasePlugin[QMSConfig]):
                 link_terms = front.options.link_terms
         self.context.current = PageContext(
             src,
-            locator=LineLocator(markdown, _first_body_line(page, markdown)),
+            locator=_source_locator(page, markdown),
             clause_page=self.clause_pages.get(src),
             generated=generated,
             link_clauses=link_clauses,
@@ -655,15 +666,18 @@ def _version() -> str:
         return "unknown"
 
 
-def _first_body_line(page: Page, markdown: str) -> int:
-    """The line of the file on which the Markdown body starts, after the front matter."""
+def _source_locator(page: Page, markdown: str) -> LineLocator:
+    """Finds lines in the page's own source, not in the Markdown this event received.
+
+    Another plugin (mkdocs-macros) may already have rewritten the Markdown; findings must
+    name the lines the author wrote.
+    """
     try:
         raw = page.file.content_string
     except (OSError, UnicodeDecodeError):
-        return 1
-    if raw.endswith(markdown):
-        return raw[: len(raw) - len(markdown)].count("\n") + 1
-    return 1
+        return LineLocator(markdown)
+    _front, body, body_line = split_front_matter(raw)
+    return LineLocator(body, body_line)
 
 
 def _relink(nav: Navigation) -> None:
