@@ -28,6 +28,7 @@ import posixpath
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cached_property
 
 from qmsdocs.findings import Finding, Severity
 from qmsdocs.pages import placeholder
@@ -130,7 +131,8 @@ class SiteMacros:
     Attributes:
         catalogue: The catalogue the manual is written against.
         vocabulary: The site's vocabulary, None without one.
-        matcher: The prose term matcher (inflected forms), None if term linking is off.
+        matcher: The plugin's prose term matcher (inflected forms), None if term linking is
+            off (`term_matcher` then builds one).
         glossary_page: Docs path of the glossary page; None: terms are not linked.
         principles: The quality management principles.
         report: Adds a finding to the build's report (the plugin's `add_finding`).
@@ -147,6 +149,13 @@ class SiteMacros:
 
     def page(self, src_uri: str, source: str) -> PageMacros:
         return PageMacros(self, src_uri, source)
+
+    @cached_property
+    def term_matcher(self) -> TermMatcher | None:
+        """The plugin's matcher, or (term linking off) one of our own, built when first needed."""
+        if self.matcher is not None or self.vocabulary is None:
+            return self.matcher
+        return TermMatcher(self.vocabulary)
 
 
 class PageMacros:
@@ -226,7 +235,7 @@ class PageMacros:
 
     def term(self, name: str, text: str | None = None) -> str:
         """A link to a term's glossary entry, its explanation as the tooltip."""
-        term = resolve_term(self.site.vocabulary, self.site.matcher, str(name))
+        term = resolve_term(self.site.vocabulary, self.site.term_matcher, str(name))
         if term is None:
             self._report(
                 "unknown-term",
@@ -273,7 +282,8 @@ class PageMacros:
         if principle is None:
             return markdown_text(str(key))
         catalogue = self.site.catalogue
-        lines = [f"**Where it shows most in {catalogue.label}**", ""]
+        standard = catalogue.label if catalogue.id == self.site.principles.catalogue else None
+        lines = [f"**Where it shows most in {standard or self.site.principles.catalogue}**", ""]
         lines += [f"- {self._principle_clause(c, full=True)}" for c in principle.clauses]
         lines += ["", "**Terms it relies on**", ""]
         lines += [f"- {self._principle_term(t)}" for t in principle.terms]
@@ -281,8 +291,8 @@ class PageMacros:
         return "\n".join(lines)
 
     def _card(self, principle: Principle, link: str | None) -> list[str]:
-        """A card: the name (linked to the explainer page, if there is one), the citation,
-        our summary and the clauses where the principle shows most."""
+        """A card: the name (linked to the explainer page, if there is one), our summary, the
+        clauses where the principle shows most and the principle's number in its standard."""
         name = markdown_text(principle.name)
         target = link if link is not None else self._explainer(principle)
         clauses = ", ".join(self._principle_clause(c, full=False) for c in principle.clauses)
@@ -322,7 +332,7 @@ class PageMacros:
         return f"[{markdown_text(label)}](clause:{clause.id})"
 
     def _principle_term(self, name: str) -> str:
-        term = resolve_term(self.site.vocabulary, self.site.matcher, name)
+        term = resolve_term(self.site.vocabulary, self.site.term_matcher, name)
         if term is None or self.site.glossary_page is None:
             return markdown_text(name)  # the site left the ISO 9000 terms out (`iso_terms`)
         return f"[{markdown_text(term.term)}]({_term_href(term)})"
