@@ -8,6 +8,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import logging
 import shutil
 import sys
 import textwrap
@@ -147,6 +148,22 @@ class _Manual:
     urls: dict[str, str]
 
 
+class _Collector(logging.Handler):
+    """Keeps MkDocs' warnings and errors while the configuration loads."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.messages.append(f"{record.levelname.lower()}: {record.getMessage()}")
+
+    def echo(self) -> None:
+        for message in self.messages:
+            click.echo(message, err=True)
+        self.messages.clear()
+
+
 def _unusable(message: str) -> None:
     click.echo(f"qmsdocs: {message}", err=True)
     sys.exit(EXIT_UNUSABLE)
@@ -154,8 +171,6 @@ def _unusable(message: str) -> None:
 
 def _read_manual(config_file: str) -> _Manual:
     """Load mkdocs.yml (with the plugin's validated options) and read the manual's sources."""
-    import logging
-
     from mkdocs.config import load_config
     from mkdocs.exceptions import MkDocsException
     from mkdocs.structure.files import get_files
@@ -165,16 +180,18 @@ def _read_manual(config_file: str) -> _Manual:
         path = path / "mkdocs.yml"
     if not path.is_file():
         _unusable(f"{path}: no such file (give the path of mkdocs.yml or of its folder)")
-    # MkDocs logs configuration problems itself; let them through to stderr (once).
+    # MkDocs logs configuration problems through its logger; pass them on to our stderr.
+    collected = _Collector()
     mkdocs_log = logging.getLogger("mkdocs")
-    if not mkdocs_log.handlers:
-        handler = logging.StreamHandler(sys.stderr)
-        handler.setFormatter(logging.Formatter("%(levelname)s: %(message)s"))
-        mkdocs_log.addHandler(handler)
+    mkdocs_log.addHandler(collected)
     try:
         config = load_config(str(path))
     except (MkDocsException, OSError) as error:
+        collected.echo()
         _unusable(f"{path}: the configuration cannot be used: {error}")
+    finally:
+        mkdocs_log.removeHandler(collected)
+    collected.echo()
     plugin: Any = config.plugins.get("qmsdocs")
     if plugin is None:
         _unusable(f"{path}: the qmsdocs plugin is not enabled (add it under plugins:)")
