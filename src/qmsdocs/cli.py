@@ -20,9 +20,11 @@ from typing import Any
 import click
 
 from qmsdocs.checker import SourceReading, check_sources
+from qmsdocs.editions import Editions, load_editions
 from qmsdocs.exports import coverage_csv, coverage_data
 from qmsdocs.findings import Finding, QMSDataError, Severity, apply_severities
 from qmsdocs.glossary import load_site_vocabulary
+from qmsdocs.scaffold import pending_data, pending_lines
 from qmsdocs.sources import symlink_loops
 from qmsdocs.standards import Catalogue, Clause, builtin_catalogue_ids, resolve_catalogue
 from qmsdocs.yamlio import read_text
@@ -146,6 +148,8 @@ class _Manual:
     reading: SourceReading
     findings: list[Finding]
     urls: dict[str, str]
+    editions: Editions
+    docs_dir: Path
 
 
 class _Collector(logging.Handler):
@@ -197,7 +201,8 @@ def _read_manual(config_file: str) -> _Manual:
         _unusable(f"{path}: the qmsdocs plugin is not enabled (add it under plugins:)")
     options: Any = plugin.config
     try:
-        catalogue = resolve_catalogue(options.standard, path.parent)
+        editions = load_editions(options.standard, options.editions, path.parent, options.confirmed)
+        catalogue = editions.primary
     except QMSDataError as error:
         click.echo("qmsdocs: cannot load the catalogue:", err=True)
         for finding in error.findings:
@@ -228,6 +233,8 @@ def _read_manual(config_file: str) -> _Manual:
         count_drafts=options.count_drafts,
         document_fields=options.document_fields,
         review_warning_days=options.review_warning_days,
+        editions=editions,
+        gate_editions=options.gate_editions,
     )
     try:
         _vocabulary, glossary_findings, _folder = load_site_vocabulary(
@@ -239,7 +246,7 @@ def _read_manual(config_file: str) -> _Manual:
             click.echo(f"  {finding}", err=True)
         sys.exit(EXIT_UNUSABLE)
     findings = apply_severities(glossary_findings + unreadable + reading.findings, options.checks)
-    return _Manual(path, catalogue, reading, findings, urls)
+    return _Manual(path, catalogue, reading, findings, urls, editions, Path(config.docs_dir))
 
 
 @main.command()
@@ -276,6 +283,7 @@ def check(config_file: str, fmt: str, strict: bool) -> None:
             "errors": len(errors),
             "warnings": len(warnings),
             "missing": [c.id for c in coverage.missing()],
+            "pending": pending_data(manual.reading),
             "summary": coverage_data(coverage, _info(manual), "qmsdocs check")["summary"],
             "findings": [
                 {
@@ -299,6 +307,8 @@ def check(config_file: str, fmt: str, strict: bool) -> None:
             f"{overall.missing} missing ({overall.percent} % of the applicable ones), "
             f"in {manual.reading.pages} pages."
         )
+        for line in pending_lines(manual.reading):
+            click.echo(line)
         if failed:
             click.echo(f"Not complete: {len(errors)} error(s), {len(warnings)} warning(s).")
         else:
@@ -383,6 +393,146 @@ def _version() -> str:
         return metadata.version("qmsdocs")
     except metadata.PackageNotFoundError:
         return "unknown"
+
+
+@main.command()
+@click.argument("config_file", default="mkdocs.yml", required=False)
+@click.option("--to", "target", help="The edition to move to (default: the one qmsdocs knows).")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json", "csv"]),
+    default="text",
+    show_default=True,
+    help="Output format.",
+)
+@click.option(
+    "--write",
+    is_flag=True,
+    help="Rewrite front matter clause ids that map one to one (10.3 -> 10.1).",
+)
+def transition(config_file: str, target: str | None, fmt: str, write: bool) -> None:
+    """What moving the manual to another edition (ISO 9001:2026) asks of it.
+
+    Lists new requirements nothing addresses, declarations whose clause number changes, and
+    changed clauses with the pages that address them. With --write, front matter ids that map
+    one to one are rewritten (every other byte of the page is kept); the rest is listed for a
+    person. Without --write nothing is changed.
+    """
+    from qmsdocs.transition_cli import find_correspondence, run_transition
+
+    manual = _read_manual(config_file)
+    correspondence = find_correspondence(manual.editions, target)
+    if correspondence is None:
+        _unusable(
+            f"qmsdocs knows no correspondence from {manual.catalogue.label}"
+            + (f" to '{target}'" if target else "")
+        )
+        return
+    sys.exit(
+        run_transition(correspondence, manual.reading.declarations, manual.docs_dir, fmt, write)
+    )
+
+
+@main.command()
+@click.argument("directory", type=click.Path(path_type=Path))
+@click.option("--organisation", "--organization", "organisation", help="The organisation's name.")
+@click.option("--site-name", help="The site's title (default: the organisation's quality manual).")
+@click.option(
+    "--standard",
+    "-s",
+    default="iso9001-2015",
+    show_default=True,
+    help="Built-in catalogue id or path of a catalogue file.",
+)
+@click.option(
+    "--language",
+    type=click.Choice(["en", "de"]),
+    default="en",
+    show_default=True,
+    help="Language of the headings and prompts.",
+)
+@click.option(
+    "--force",
+    is_flag=True,
+    help="Write into a folder that is not empty (existing files are never overwritten).",
+)
+def init(
+    directory: Path,
+    organisation: str | None,
+    site_name: str | None,
+    standard: str,
+    language: str,
+    force: bool,
+) -> None:
+    """Start a new quality manual in DIRECTORY: mkdocs.yml, a page skeleton and a glossary.
+
+    Every page is a draft with "to do" prompts and declares the clauses it is meant to
+    address, so the new site builds and passes the gate at once. Exit status: 0 written,
+    2 refused (a folder that is not empty, without --force) or unusable input.
+    """
+    from qmsdocs.scaffold import InitError, init_project
+
+    try:
+        result = init_project(
+            directory,
+            organisation=organisation,
+            site_name=site_name,
+            standard=standard,
+            language=language,
+            force=force,
+        )
+    except InitError as error:
+        _unusable(str(error))
+    click.echo(result.report())
+
+
+@main.command()
+@click.argument("path", default=".", required=False, type=click.Path(path_type=Path))
+@click.option(
+    "--standard",
+    "-s",
+    default=None,
+    help="Built-in catalogue id or catalogue file (default: mkdocs.yml's, else iso9001-2015).",
+)
+@click.option(
+    "--write",
+    is_flag=True,
+    help="Add the suggested clauses: front matter to the pages (nothing changes without it).",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="Output format.",
+)
+def scan(path: Path, standard: str | None, write: bool, fmt: str) -> None:
+    """Find the clauses an existing manual's pages address, and say so in front matter.
+
+    PATH is a folder of Markdown pages, a site folder with mkdocs.yml, or mkdocs.yml
+    (default: the current folder). Reports per page the clauses it appears to address
+    (clause-citing headings, mapping-table rows, "this document ... according to clause
+    4.4" statements) and those it only mentions, and the coverage that would follow.
+    Exit status: 0 done, 1 some pages could not be written, 2 unusable input.
+    """
+    from qmsdocs.scan import format_report, scan_manual, write_suggestions
+
+    try:
+        result = scan_manual(path, standard)
+    except QMSDataError as error:
+        click.echo("qmsdocs: cannot scan the manual:", err=True)
+        for finding in error.findings:
+            click.echo(f"  {finding}", err=True)
+        sys.exit(EXIT_UNUSABLE)
+    if write:
+        write_suggestions(result)
+    if fmt == "json":
+        click.echo(json.dumps(result.to_data(), indent=2, ensure_ascii=False))
+    else:
+        click.echo(format_report(result, written=write), nl=False)
+    sys.exit(1 if result.skipped else 0)
 
 
 if __name__ == "__main__":  # pragma: no cover

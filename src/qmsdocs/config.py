@@ -21,6 +21,24 @@ class QMSConfig(base.Config):
     """The catalogue the manual is written against: a built-in id (`iso9001-2015`) or the path
     of a catalogue file, relative to `mkdocs.yml`."""
 
+    editions = c.ListOfItems(c.Type(str), default=[])
+    """Other editions to load beside `standard`, during a transition (`[iso9001-2026]`): their
+    clause pages are generated, references that name them ("ISO 9001:2026 6.1.3") link there,
+    and a transition page shows what the move asks of the manual."""
+
+    gate_editions = c.Choice(("standard", "all"), default="standard")
+    """Which editions the publishing gate checks: the manual's own (`standard`), or `all`
+    loaded editions (require coverage of both during a transition). Coverage is carried across
+    editions by the shipped correspondence: a page addressing 2015 10.3 addresses 2026 10.1."""
+
+    confirmed = c.ListOfItems(c.Type(str), default=[])
+    """Provisional catalogues your organisation has checked against the published standard;
+    their pages no longer say "provisional"."""
+
+    transition_page = c.Type(str, default="transition.md")
+    """Docs-relative path of the generated transition page (when `editions` holds an edition
+    the shipped correspondence links to `standard`). An empty string turns it off."""
+
     # Clause references in prose --------------------------------------------------------------
     link_clauses = c.Type(bool, default=True)
     """Turn clause references in the prose ("clause 8.4", "§ 9.2") into links to the clause

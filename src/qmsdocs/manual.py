@@ -125,6 +125,7 @@ class HeadingCitation:
 
     clause: str
     rule: Literal["title", "parentheses", "explicit", "number"]
+    catalogue: str | None = None  # another loaded edition named in the heading; None: ours
 
 
 def split_front_matter(text: str) -> tuple[str | None, str, int]:
@@ -144,36 +145,54 @@ def split_front_matter(text: str) -> tuple[str | None, str, int]:
 def parse_clause_id(
     value: Any, catalogue: Catalogue, recognizer: Recognizer
 ) -> tuple[str | None, str | None]:
-    """Read a clause id as written in front matter: (clause id, None) or (None, problem hint).
+    """Read a clause id of `catalogue` as written in front matter (see `parse_clause_ref`).
+
+    Returns (clause id, None) or (None, problem hint).
+    """
+    bound, clause_id, hint = parse_clause_ref(value, catalogue, recognizer)
+    if clause_id is not None and bound is not catalogue:
+        return None, f"'{value}' names {bound.label}, not {catalogue.label}"
+    return clause_id, hint
+
+
+def parse_clause_ref(
+    value: Any, catalogue: Catalogue, recognizer: Recognizer
+) -> tuple[Catalogue, str | None, str | None]:
+    """Read a clause id as written in front matter: (catalogue, clause id, problem hint).
+
+    A plain id is `catalogue`'s; "ISO 9001:2026 6.1.3" names the edition it belongs to, if the
+    recogniser knows it (during a transition both editions are loaded).
 
     Understood without doubt: "7.5", " 7.5 ", "7.5." (a trailing full stop), 8 (an integer),
     "clause 7.5", "ISO 9001:2015 7.5". Rejected with a hint, never guessed: 7.5 unquoted (YAML
     reads a float, and 7.10 would silently become 7.1), "7,5", "07.5", "7.5.3.a".
     """
     if isinstance(value, bool) or value is None:
-        return None, 'a clause id is text such as "7.5.3"'
+        return catalogue, None, 'a clause id is text such as "7.5.3"'
     if isinstance(value, float):
-        return None, f'quote it: "{value}" (YAML reads unquoted 7.10 as the number 7.1)'
+        return catalogue, None, f'quote it: "{value}" (YAML reads unquoted 7.10 as the number 7.1)'
     if isinstance(value, int):
         value = str(value)
     if not isinstance(value, str):
-        return None, 'a clause id is text such as "7.5.3"'
+        return catalogue, None, 'a clause id is text such as "7.5.3"'
     text = value.strip()
     if text.endswith(".") and CLAUSE_ID_RE.fullmatch(text[:-1]):
         text = text[:-1]
     if not CLAUSE_ID_RE.fullmatch(text):
-        # "ISO 9001:2015 7.5" or "clause 7.5": only if it is one unambiguous citation of ours.
+        # "ISO 9001:2015 7.5" or "clause 7.5": only if it is one unambiguous citation.
         citations = recognizer.scan(text)
         if len(citations) == 1 and citations[0].start == 0 and citations[0].end == len(text):
             citation = citations[0]
-            if citation.catalogue == catalogue.id and len(citation.links) == 1:
-                return citation.links[0].clause_id, None
+            if citation.catalogue is not None and len(citation.links) == 1:
+                bound = recognizer.catalogue(citation.catalogue)
+                return bound, citation.links[0].clause_id, None
             if citation.catalogue is None:
-                return None, f"'{text}' names another standard ({citation.foreign})"
-        return None, _id_hint(text)
+                return catalogue, None, f"'{text}' names another standard ({citation.foreign})"
+        return catalogue, None, _id_hint(text)
     if re.match(r"0\d", text) or re.search(r"\.0\d", text):
-        return None, f"write {'.'.join(str(int(p)) if p.isdigit() else p for p in text.split('.'))}"
-    return text, None
+        fixed = ".".join(str(int(p)) if p.isdigit() else p for p in text.split("."))
+        return catalogue, None, f"write {fixed}"
+    return catalogue, text, None
 
 
 def _id_hint(text: str) -> str:
@@ -249,9 +268,9 @@ def _clause_problem(
     line: int | None,
     catalogue: Catalogue,
     recognizer: Recognizer,
-) -> str | None:
+) -> tuple[Catalogue, str] | None:
     """Check one clause id; report a finding and return None if it is unusable."""
-    clause_id, hint = parse_clause_id(value, catalogue, recognizer)
+    catalogue, clause_id, hint = parse_clause_ref(value, catalogue, recognizer)
     if clause_id is None:
         result.findings.append(
             Finding(
@@ -266,11 +285,11 @@ def _clause_problem(
                 f"{key}: {catalogue.label} has no clause {clause_id}",
                 result.page,
                 line,
-                catalogue.suggest(clause_id),
+                recognizer.suggest(catalogue, clause_id),
             )
         )
         return None
-    return clause_id
+    return catalogue, clause_id
 
 
 def _read_clauses(
@@ -308,12 +327,12 @@ def _read_clauses(
             )
         )
         return
-    seen: set[str] = set()
+    seen: set[tuple[str, str]] = set()
     for item, item_line in zip(items, lines, strict=True):
-        clause_id = _clause_problem(result, "clauses", item, item_line, catalogue, recognizer)
-        if clause_id is not None and clause_id not in seen:
-            seen.add(clause_id)
-            result.clauses.append(Declaration(catalogue.id, clause_id, result.page, item_line))
+        ref = _clause_problem(result, "clauses", item, item_line, catalogue, recognizer)
+        if ref is not None and (ref[0].id, ref[1]) not in seen:
+            seen.add((ref[0].id, ref[1]))
+            result.clauses.append(Declaration(ref[0].id, ref[1], result.page, item_line))
 
 
 def _read_exclusions(
@@ -336,10 +355,11 @@ def _read_exclusions(
         return
     for key, justification in value.items():
         key_line = line_of(value, key)
-        clause_id = _clause_problem(result, "not_applicable", key, key_line, catalogue, recognizer)
-        if clause_id is None:
+        ref = _clause_problem(result, "not_applicable", key, key_line, catalogue, recognizer)
+        if ref is None:
             continue
-        clause = catalogue[clause_id]
+        edition, clause_id = ref
+        clause = edition[clause_id]
         if not clause.requirements:
             result.findings.append(
                 Finding(
@@ -348,8 +368,7 @@ def _read_exclusions(
                     "nothing to declare not applicable",
                     result.page,
                     key_line,
-                    f"only clauses with requirements ({_required_range(catalogue)}) "
-                    "can be excluded",
+                    f"only clauses with requirements ({_required_range(edition)}) can be excluded",
                 )
             )
             continue
@@ -366,9 +385,7 @@ def _read_exclusions(
             )
             continue
         result.exclusions.append(
-            Exclusion(
-                catalogue.id, clause_id, " ".join(justification.split()), result.page, key_line
-            )
+            Exclusion(edition.id, clause_id, " ".join(justification.split()), result.page, key_line)
         )
 
 
@@ -523,8 +540,9 @@ def cite_heading(
     citations = recognizer.scan(text)
     if citations and citations[0].start == 0 and citations[0].explicit:
         citation = citations[0]
-        if citation.catalogue == catalogue.id and citation.links:
-            return HeadingCitation(citation.links[0].clause_id, "explicit")
+        if citation.catalogue is not None and citation.links:
+            other = None if citation.catalogue == catalogue.id else citation.catalogue
+            return HeadingCitation(citation.links[0].clause_id, "explicit", other)
     # Rule 2: the number in parentheses at the end.
     end = _PARENTHESES_RE.search(text)
     if end and end.group("number") in catalogue:

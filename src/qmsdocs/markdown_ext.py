@@ -201,7 +201,7 @@ class HeadingCoverageTreeprocessor(Treeprocessor):
             if citation is not None:
                 page.record.declarations.append(
                     Declaration(
-                        catalogue.id,
+                        citation.catalogue or catalogue.id,
                         citation.clause,
                         page.src_path,
                         page.heading_line(text),
@@ -250,6 +250,7 @@ class ClauseLinkTreeprocessor(Treeprocessor):
                             catalogue,
                             page.src_path,
                             page.locator.line(citation.text),
+                            recognizer,
                         )
                     )
                 for clause_id in citation.clauses:
@@ -352,7 +353,7 @@ class ExplicitReferenceTreeprocessor(Treeprocessor):
                     f"'{href}' names no clause of {catalogue.label}",
                     page.src_path,
                     page.locator.line(href),
-                    catalogue.suggest(name),
+                    self.context.recognizer.suggest(catalogue, name),
                     Severity.WARNING,
                 )
             )

@@ -10,6 +10,8 @@ been rendered (see `qmsdocs.plugin.QMSPlugin.on_env`).
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
+from typing import Any
 
 from qmsdocs.glossary import ORGANISATION_SECTION, GlossarySection
 from qmsdocs.layout import ClausePage, Layout, relative_href
@@ -23,6 +25,7 @@ __all__ = [
     "glossary_page_markdown",
     "placeholder",
     "register_page_markdown",
+    "transition_page_markdown",
 ]
 
 PLACEHOLDER_MARK = "<!-- qmsdocs:"
@@ -31,6 +34,14 @@ PLACEHOLDER_RE = re.compile(r"<!-- qmsdocs:(?P<kind>[a-z-]+) (?P<args>[^>]*?) --
 _NOTICE = (
     "Clause numbers and headings are those of {label}. The standard's requirement text is "
     "copyrighted and is not reproduced here: read it in your licensed copy of the standard."
+)
+
+
+_PROVISIONAL = (
+    "Provisional: these clause numbers and headings come from public secondary sources and are "
+    "not yet confirmed against the published standard. Each clause says how sure they are. "
+    "Once your organisation has checked them, list the catalogue under the plugin option "
+    "'confirmed'."
 )
 
 
@@ -62,6 +73,12 @@ def _clause_block(catalogue: Catalogue, clause: Clause, level: int) -> list[str]
     lines = [_heading(catalogue, clause, level), ""]
     if not clause.title:
         lines += [_context_line(catalogue, clause), ""]
+    if catalogue.provisional and clause.confidence:
+        lines += [
+            f'<p class="qms-confidence qms-confidence--{clause.confidence}">'
+            f"Provisional, {clause.confidence} confidence</p>",
+            "",
+        ]
     lines += [placeholder("clause", catalogue.id, clause.id), ""]
     return lines
 
@@ -75,6 +92,8 @@ def clause_page_markdown(page: ClausePage, layout: Layout) -> str:
     lines = [_front_matter(catalogue.heading(top.id)).rstrip("\n"), ""]
     lines += _clause_block(catalogue, top, 1)
     lines += [f'<p class="qms-notice">{_escape(_NOTICE.format(label=catalogue.label))}</p>', ""]
+    if catalogue.provisional:
+        lines += [f'<p class="qms-provisional">{_escape(_PROVISIONAL)}</p>', ""]
     for clause in catalogue.descendants(top.id):
         lines += _clause_block(catalogue, clause, clause.depth)
     return "\n".join(lines).rstrip() + "\n"
@@ -85,11 +104,7 @@ def _index_markdown(page: ClausePage, layout: Layout) -> str:
     lines = [_front_matter("Clause index").rstrip("\n"), ""]
     lines += [f"# {_md_text(catalogue.title)}", ""]
     if catalogue.provisional:
-        lines += [
-            '<p class="qms-provisional">Provisional catalogue: its clause numbers and headings '
-            "are not yet confirmed against the published standard.</p>",
-            "",
-        ]
+        lines += [f'<p class="qms-provisional">{_escape(_PROVISIONAL)}</p>', ""]
     lines += [
         f"The clauses of {_md_text(catalogue.label)}, each with the pages of this manual that "
         "refer to it. Clauses that carry requirements have a page each:",
@@ -127,40 +142,77 @@ def _cell(text: str) -> str:
     return _escape(text).replace("|", "\\|")
 
 
-def coverage_page_markdown(catalogue: Catalogue, json_name: str, csv_name: str) -> str:
-    """The Markdown of the generated coverage page: headings, placeholders, export links."""
+def coverage_page_markdown(
+    catalogue: Catalogue,
+    json_name: str,
+    csv_name: str,
+    others: Sequence[tuple[Catalogue, str, str]] = (),
+) -> str:
+    """The Markdown of the generated coverage page: headings, placeholders, export links.
+
+    With other editions loaded (a transition), each edition gets a section of its own.
+    """
+    title = "Clause coverage" if others else f"Clause coverage: {_md_text(catalogue.label)}"
     lines = [
         '---\ntitle: "Clause coverage"\nqmsdocs_generated: coverage\n---',
         "",
-        f"# Clause coverage: {_md_text(catalogue.label)}",
+        f"# {title}",
         "",
-        placeholder("coverage-status", catalogue.id),
-        "",
-        "## Summary",
-        "",
-        placeholder("coverage-summary", catalogue.id),
-        "",
-        "## Clause by clause",
-        "",
-        f"Every clause of {_md_text(catalogue.label)} that carries requirements, in the "
-        "standard's order. "
-        "The build checks the lowest-level clauses; a clause with subclauses shows how its "
-        "subclauses fare.",
-        "",
-        placeholder("coverage-matrix", catalogue.id),
-        "",
+    ]
+    editions = [(catalogue, json_name, csv_name), *others]
+    for edition, _json, _csv in editions:
+        level = "##"
+        if others:
+            provisional = " (provisional)" if edition.provisional else ""
+            lines += [f"## {_md_text(edition.label)}{provisional}", ""]
+            level = "###"
+        lines += [
+            placeholder("coverage-status", edition.id),
+            "",
+            f"{level} Summary",
+            "",
+            placeholder("coverage-summary", edition.id),
+            "",
+            f"{level} Clause by clause",
+            "",
+            f"Every clause of {_md_text(edition.label)} that carries requirements, in the "
+            "standard's order. The build checks the lowest-level clauses; a clause with "
+            "subclauses shows how its subclauses fare.",
+            "",
+            placeholder("coverage-matrix", edition.id),
+            "",
+        ]
+    lines += [
         "## Pages and the clauses they address",
         "",
         placeholder("coverage-pages", catalogue.id),
         "",
         "## Exports",
         "",
-        f"- [{json_name}]({json_name}): the same data for tools, with a JSON Schema in the "
-        "qmsdocs package (`qmsdocs/schemas/coverage.schema.json`).",
-        f"- [{csv_name}]({csv_name}): one row per clause, for a spreadsheet.",
-        "",
     ]
-    return "\n".join(lines)
+    for edition, json_file, csv_file in editions:
+        which = f" ({_md_text(edition.label)})" if others else ""
+        lines += [
+            f"- [{json_file}]({json_file}){which}: the same data for tools, with a JSON Schema "
+            "in the qmsdocs package (`qmsdocs/schemas/coverage.schema.json`).",
+            f"- [{csv_file}]({csv_file}){which}: one row per clause, for a spreadsheet.",
+        ]
+    return "\n".join([*lines, ""])
+
+
+def transition_page_markdown(correspondence: Any) -> str:
+    """The Markdown of the generated transition page (a `qmsdocs.transition.Correspondence`)."""
+    source, target = correspondence.source, correspondence.target
+    return "\n".join(
+        [
+            '---\ntitle: "Transition"\nqmsdocs_generated: transition\n---',
+            "",
+            f"# Transition from {_md_text(source.label)} to {_md_text(target.label)}",
+            "",
+            placeholder("transition", source.id, target.id),
+            "",
+        ]
+    )
 
 
 GLOSSARY_NOTICE = (

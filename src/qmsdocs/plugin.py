@@ -36,12 +36,19 @@ from mkdocs.structure.pages import Page
 from qmsdocs.config import QMSConfig
 from qmsdocs.coverage import Coverage, compute_coverage
 from qmsdocs.documents import DocumentControl, check_documents, today
+from qmsdocs.editions import Editions, load_editions
 from qmsdocs.exports import coverage_csv, coverage_json, documents_csv, documents_json
 from qmsdocs.findings import Finding, QMSDataError, Severity, apply_severities
 from qmsdocs.gitdates import git_last_changed
 from qmsdocs.glossary import TermUse, load_site_vocabulary, sections
 from qmsdocs.layout import ClausePage, Layout
-from qmsdocs.manual import FrontMatter, HeadingMode, read_front_matter, split_front_matter
+from qmsdocs.manual import (
+    Declaration,
+    FrontMatter,
+    HeadingMode,
+    read_front_matter,
+    split_front_matter,
+)
 from qmsdocs.markdown_ext import BuildContext, LinkTerms, PageContext, QMSExtension
 from qmsdocs.pages import (
     PLACEHOLDER_MARK,
@@ -50,13 +57,20 @@ from qmsdocs.pages import (
     coverage_page_markdown,
     glossary_page_markdown,
     register_page_markdown,
+    transition_page_markdown,
 )
 from qmsdocs.records import LineLocator, PageRecord, Reference
 from qmsdocs.references import Recognizer
 from qmsdocs.render import GlossaryViews, Renderer, Views, document_view, render_clause_status
 from qmsdocs.sources import source_problems, symlink_loops
-from qmsdocs.standards import Catalogue, resolve_catalogue
+from qmsdocs.standards import Catalogue
 from qmsdocs.terms import TermMatcher
+from qmsdocs.transition import (
+    CHANGE_LABELS,
+    carry_declarations,
+    carry_exclusions,
+    transition_report,
+)
 from qmsdocs.vocabulary import Vocabulary
 
 if TYPE_CHECKING:
@@ -95,6 +109,10 @@ class QMSPlugin(BasePlugin[QMSConfig]):
         self.dynamic: set[str] = set()  # pages of the manual holding placeholders (macros)
         self.extra_findings: list[Finding] = []  # reported by the macros
         self.coverage: Coverage | None = None
+        self.coverages: dict[str, Coverage] = {}
+        self.declarations: list[Declaration] = []
+        self.editions: Editions | None = None
+        self.transition_page: str | None = None
         self.register_page: str | None = None
         self.today = today()
         self.git_dates: dict[str, dt.date] = {}
@@ -112,21 +130,25 @@ class QMSPlugin(BasePlugin[QMSConfig]):
         """Load the data once per build and add the Markdown extension."""
         base_dir = Path(config.config_file_path).parent if config.config_file_path else None
         try:
-            self.catalogue = resolve_catalogue(self.config.standard, base_dir)
+            self.editions = load_editions(
+                self.config.standard, self.config.editions, base_dir, self.config.confirmed
+            )
         except QMSDataError as error:
             raise PluginError(_data_error_message("the catalogue", error)) from None
+        self.catalogue = self.editions.primary
         # The manual's own data files, for `mkdocs serve` to watch.
-        spec = Path(self.config.standard)
         self.data_files = []
-        if base_dir is not None and spec.suffix in (".yml", ".yaml"):
-            self.data_files.append(spec if spec.is_absolute() else base_dir / spec)
+        for spec in (self.config.standard, *self.config.editions):
+            path = Path(spec)
+            if base_dir is not None and path.suffix in (".yml", ".yaml"):
+                self.data_files.append(path if path.is_absolute() else base_dir / path)
         # A fresh start for every build: `mkdocs serve` reuses this object.
         self.data_findings = []
         self.vocabulary = self._load_vocabulary(base_dir or Path.cwd())
-        layout = Layout([self.catalogue], self.config.clause_pages_dir)
+        layout = Layout(self.editions.catalogues, self.config.clause_pages_dir)
         self.glossary_page = self.config.glossary_page or None
         self.context = BuildContext(
-            Recognizer([self.catalogue]),
+            Recognizer(self.editions.catalogues, self.editions.correspondences),
             layout,
             self.vocabulary,
             TermMatcher(self.vocabulary) if self.config.link_terms != "off" else None,
@@ -139,12 +161,20 @@ class QMSPlugin(BasePlugin[QMSConfig]):
         if self.coverage_page:
             stem = posixpath.splitext(self.coverage_page)[0]
             self.exports = {f"{stem}.json": "coverage-json", f"{stem}.csv": "coverage-csv"}
+            # Other editions' coverage, during a transition: coverage-iso9001-2026.json, ...
+            for other in self.editions.others:
+                self.exports[f"{stem}-{other.id}.json"] = f"coverage-json:{other.id}"
+                self.exports[f"{stem}-{other.id}.csv"] = f"coverage-csv:{other.id}"
+        self.transition_page = (
+            self.config.transition_page or None if self.editions.transition() else None
+        )
         self.glossary_ids = {}
         self.front = {}
         self.records = {}
         self.dynamic = set()
         self.extra_findings = []
         self.coverage = None
+        self.coverages = {}
         self.today = today()
         self.renderer = Renderer(config.theme.get_env())
         self.register_page = self.config.register_page or None
@@ -191,6 +221,8 @@ class QMSPlugin(BasePlugin[QMSConfig]):
             paths[self.coverage_page] = "coverage page"
         if self.glossary_page:
             paths[self.glossary_page] = "glossary page"
+        if self.transition_page:
+            paths[self.transition_page] = "transition page"
         if self.register_page:
             paths[self.register_page] = "document register"
         paths.update({src: f"export ({kind})" for src, kind in self.exports.items()})
@@ -218,6 +250,7 @@ class QMSPlugin(BasePlugin[QMSConfig]):
                     "document register": "register_page",
                     "export (documents-json)": "register_page",
                     "export (documents-csv)": "register_page",
+                    "transition page": "transition_page",
                 }.get(what, "coverage_page")
                 raise PluginError(
                     f"qmsdocs: '{src_uri}' in the docs folder is where qmsdocs generates the "
@@ -235,7 +268,15 @@ class QMSPlugin(BasePlugin[QMSConfig]):
         names = {kind: posixpath.basename(path) for path, kind in self.exports.items()}
         if self.coverage_page:
             content = coverage_page_markdown(
-                self.catalogue, names["coverage-json"], names["coverage-csv"]
+                self.catalogue,
+                names["coverage-json"],
+                names["coverage-csv"],
+                others=[
+                    (c, names[f"coverage-json:{c.id}"], names[f"coverage-csv:{c.id}"])
+                    for c in self.editions.others
+                ]
+                if self.editions
+                else [],
             )
             files.append(
                 File.generated(
@@ -247,6 +288,17 @@ class QMSPlugin(BasePlugin[QMSConfig]):
             files.append(
                 File.generated(
                     config, self.register_page, content=content, inclusion=InclusionLevel.NOT_IN_NAV
+                )
+            )
+        if self.transition_page and self.editions is not None:
+            transition = self.editions.transition()
+            assert transition is not None
+            files.append(
+                File.generated(
+                    config,
+                    self.transition_page,
+                    content=transition_page_markdown(transition),
+                    inclusion=InclusionLevel.NOT_IN_NAV,
                 )
             )
         # Written for real in on_env, once coverage and the documents are known.
@@ -270,16 +322,38 @@ class QMSPlugin(BasePlugin[QMSConfig]):
 
     def on_nav(self, nav: Navigation, *, config: MkDocsConfig, files: Files) -> Navigation:
         """Put the generated pages in a navigation section, unless `nav:` already places them."""
-        order = list(self.clause_pages)
-        extra = [p for p in (self.coverage_page, self.register_page, self.glossary_page) if p]
-        order[1:1] = extra  # right after the clause index
-        ours = [files.get_file_from_path(src) for src in order]
-        pages = [f.page for f in ours if f is not None and isinstance(f.page, Page)]
-        if config.nav is not None and any(page in nav.pages for page in pages):
+        assert self.context is not None and self.editions is not None
+        layout = self.context.layout
+        extra = [
+            p
+            for p in (
+                self.coverage_page,
+                self.register_page,
+                self.glossary_page,
+                self.transition_page,
+            )
+            if p
+        ]
+        sections: list[tuple[str, list[str]]] = []
+        for catalogue in self.editions.catalogues:
+            order = [page.src_uri for page in layout.pages(catalogue.id)]
+            if catalogue is self.editions.primary:
+                order[1:1] = extra  # right after the clause index
+                title = self.config.clause_pages_nav or catalogue.label
+            else:
+                title = catalogue.label + (" (provisional)" if catalogue.provisional else "")
+            sections.append((title, order))
+        found = [
+            (title, [files.get_file_from_path(src) for src in order]) for title, order in sections
+        ]
+        placed = [
+            (title, [f.page for f in ours if f is not None and isinstance(f.page, Page)])
+            for title, ours in found
+        ]
+        if config.nav is not None and any(p in nav.pages for _, pages in placed for p in pages):
             return nav
-        assert self.catalogue is not None
-        section = Section(self.config.clause_pages_nav or self.catalogue.label, list(pages))
-        nav.items.append(section)
+        for title, pages in placed:
+            nav.items.append(Section(title, list(pages)))
         _relink(nav)
         return nav
 
@@ -402,14 +476,23 @@ class QMSPlugin(BasePlugin[QMSConfig]):
             declarations += [replace(d, document_status=status) for d in record.declarations]
         exclusions = [e for front in self.front.values() for e in front.exclusions]
         references = [r for record in self.records.values() for r in record.references]
-        self.coverage = compute_coverage(
-            self.catalogue,
-            declarations,
-            exclusions,
-            references,
-            parent_covers_children=self.config.parent_covers_children,
-            count_drafts=self.config.count_drafts,
-        )
+        assert self.editions is not None
+        carried = self.editions.loaded_correspondences()
+        # Each edition's coverage: its own declarations, and those of the other editions that
+        # the correspondence carries over (a page addressing 2015 10.3 addresses 2026 10.1).
+        self.coverages = {
+            catalogue.id: compute_coverage(
+                catalogue,
+                carry_declarations(declarations, catalogue, carried),
+                carry_exclusions(exclusions, catalogue, carried),
+                references,
+                parent_covers_children=self.config.parent_covers_children,
+                count_drafts=self.config.count_drafts,
+            )
+            for catalogue in self.editions.catalogues
+        }
+        self.coverage = self.coverages[self.catalogue.id]
+        self.declarations = declarations
         documents = [f.document for f in self.front.values() if f.document is not None]
         register = self._document_views(documents, files)
         self._fill_pages(env, files, references)
@@ -421,6 +504,13 @@ class QMSPlugin(BasePlugin[QMSConfig]):
         findings += [f for front in self.front.values() for f in front.findings]
         findings += [f for record in self.records.values() for f in record.findings]
         findings += self.coverage.findings
+        if self.config.gate_editions == "all":
+            for other in self.editions.others:
+                findings += [
+                    replace(f, message=f"{other.label}: {f.message}")
+                    for f in self.coverages[other.id].findings
+                    if f.code == "missing-clause"
+                ]
         self._report(findings)
         return env
 
@@ -429,24 +519,38 @@ class QMSPlugin(BasePlugin[QMSConfig]):
     ) -> None:
         assert self.context is not None and self.coverage is not None
         renderer = Renderer(env)
-        by_clause: dict[str, list[Reference]] = defaultdict(list)
+        by_clause: dict[tuple[str, str], list[Reference]] = defaultdict(list)
         for reference in references:
-            by_clause[reference.clause].append(reference)
-        pages = [*self.clause_pages, *([self.coverage_page] if self.coverage_page else [])]
+            by_clause[reference.catalogue, reference.clause].append(reference)
+        pages = [
+            *self.clause_pages,
+            *[p for p in (self.coverage_page, self.transition_page) if p],
+        ]
         for src_uri in [*pages, *sorted(self.dynamic)]:
             file = files.get_file_from_path(src_uri)
             if file is None or not isinstance(file.page, Page) or file.page.content is None:
                 continue
-            views = Views(
-                self.coverage,
-                self.context.layout,
-                _url_maker(files, file),
-                _title_maker(files),
-                src_uri,
-            )
+            url_for, title_for = _url_maker(files, file), _title_maker(files)
+            cache: dict[str, Views] = {}
 
-            def fill(kind: str, args: str, views: Views = views) -> str:
-                return self._fill(kind, args, views, renderer, by_clause)
+            def views_for(
+                catalogue_id: str,
+                cache: dict[str, Views] = cache,
+                url_for: Any = url_for,
+                title_for: Any = title_for,
+                src_uri: str = src_uri,
+            ) -> Views:
+                if catalogue_id not in cache:
+                    assert self.context is not None
+                    coverage = self.coverages.get(catalogue_id, self.coverage)
+                    assert coverage is not None
+                    cache[catalogue_id] = Views(
+                        coverage, self.context.layout, url_for, title_for, src_uri
+                    )
+                return cache[catalogue_id]
+
+            def fill(kind: str, args: str, views_for: Any = views_for) -> str:
+                return self._fill(kind, args, views_for, renderer, by_clause)
 
             _fill_page(file.page, fill)
 
@@ -488,16 +592,26 @@ class QMSPlugin(BasePlugin[QMSConfig]):
         self,
         kind: str,
         args: str,
-        views: Views,
+        views_for: Callable[[str], Views],
         renderer: Renderer,
-        references: dict[str, list[Reference]],
+        references: dict[tuple[str, str], list[Reference]],
     ) -> str:
+        assert self.catalogue is not None
+        words = args.split()
+        # Placeholders name their catalogue first, except the page-clauses of a page.
+        catalogue_id = words[0] if words and words[0] in self.coverages else self.catalogue.id
+        views = views_for(catalogue_id)
         catalogue = views.catalogue
         if kind == "clause":
-            clause_id = args.split()[1]
+            clause_id = words[1]
             return render_clause_status(
-                renderer, views, catalogue[clause_id], references.get(clause_id, [])
+                renderer,
+                views,
+                catalogue[clause_id],
+                references.get((catalogue.id, clause_id), []),
             )
+        if kind == "transition":
+            return self._render_transition(renderer, views)
         coverage = views.coverage
         if kind == "coverage-status":
             return renderer.render(
@@ -510,7 +624,9 @@ class QMSPlugin(BasePlugin[QMSConfig]):
             return renderer.render("coverage-summary.html", rows=views.summaries())
         if kind == "coverage-matrix":
             rows = [views.verdict(v) for v in coverage.verdicts.values()]
-            return renderer.render("coverage-matrix.html", rows=rows)
+            # Ids stay unique when several editions' matrices share the page.
+            prefix = "coverage-" if catalogue is self.catalogue else f"coverage-{catalogue.id}-"
+            return renderer.render("coverage-matrix.html", rows=rows, prefix=prefix)
         if kind == "coverage-pages":
             return renderer.render("coverage-pages.html", rows=views.pages())
         if kind == "pages-covering":
@@ -583,6 +699,48 @@ class QMSPlugin(BasePlugin[QMSConfig]):
 
         _fill_page(file.page, fill)
 
+    def _render_transition(self, renderer: Renderer, views: Views) -> str:
+        assert self.editions is not None
+        correspondence = self.editions.transition()
+        if correspondence is None:
+            return ""
+        report = transition_report(correspondence, self.declarations)
+        source, target = correspondence.source, correspondence.target
+        items = []
+        for item in report.items:
+            entry = item.entry
+            items.append(
+                {
+                    "change": entry.change,
+                    "label": entry.label,
+                    "note": entry.note,
+                    "source": _clause_view(views, source, entry.source),
+                    "target": _clause_view(views, target, entry.target),
+                    "review": views.declarations(list(item.addressed_by)),
+                    "move": [
+                        {
+                            **views.location(d.page, d.section),
+                            "heading": d.source == "heading",
+                        }
+                        for d in item.must_move
+                    ],
+                    "open": item.open,
+                }
+            )
+        counts = {change: report.count(change) for change in CHANGE_LABELS}
+        return renderer.render(
+            "transition.html",
+            source=source.label,
+            target=target.label,
+            provisional=correspondence.provisional,
+            items=items,
+            counts=counts,
+            labels=CHANGE_LABELS,
+            open=[i for i in items if i["open"]],
+            moves=[i for i in items if i["move"]],
+            review=[i for i in items if i["review"]],
+        )
+
     def _write_exports(self, files: Files, register: list[dict[str, Any]]) -> None:
         assert self.coverage is not None
         info = _page_info(files)
@@ -594,10 +752,12 @@ class QMSPlugin(BasePlugin[QMSConfig]):
             file = files.get_file_from_path(src_uri)
             if file is None:
                 continue
+            kind, _, catalogue_id = kind.partition(":")
+            coverage = self.coverages.get(catalogue_id, self.coverage)
             if kind == "coverage-json":
-                file.content_string = coverage_json(self.coverage, info, generator)
+                file.content_string = coverage_json(coverage, info, generator)
             elif kind == "coverage-csv":
-                file.content_string = coverage_csv(self.coverage, info)
+                file.content_string = coverage_csv(coverage, info)
             elif kind == "documents-json":
                 file.content_string = documents_json(documents, self.today.isoformat(), generator)
             else:
@@ -623,6 +783,21 @@ class QMSPlugin(BasePlugin[QMSConfig]):
         raise PluginError(
             f"qmsdocs: the manual was not published: {len(errors)} error(s).\n{listed}"
         )
+
+
+def _clause_view(
+    views: Views, catalogue: Catalogue, clause_id: str | None
+) -> dict[str, str] | None:
+    """A clause of either edition, linked to its clause page."""
+    if clause_id is None:
+        return None
+    clause = catalogue[clause_id]
+    page, anchor = views.layout.target(catalogue.id, clause)
+    return {
+        "id": clause.id,
+        "title": clause.title or catalogue.context_title(clause.id),
+        "url": views.url_for(page, anchor),
+    }
 
 
 def _fill_placeholders(html: str, fill: Callable[[str, str], str]) -> str:

@@ -24,6 +24,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from qmsdocs.findings import Finding, Severity
 from qmsdocs.standards import Catalogue, catalogues_by_alias, normalise_designation
@@ -186,16 +187,28 @@ class Recognizer:
             assumed when a citation names no standard.
     """
 
-    def __init__(self, catalogues: Sequence[Catalogue]) -> None:
+    def __init__(
+        self, catalogues: Sequence[Catalogue], correspondences: Sequence[Any] = ()
+    ) -> None:
         if not catalogues:
             raise ValueError("a Recognizer needs at least one catalogue")
         self.catalogues = tuple(catalogues)
+        # qmsdocs.transition.Correspondence objects: hints across editions.
+        self.correspondences = tuple(correspondences)
         self.default = self.catalogues[0]
         self._by_id = {c.id: c for c in self.catalogues}
         self._by_alias = catalogues_by_alias(self.catalogues)
 
     def catalogue(self, catalogue_id: str) -> Catalogue:
         return self._by_id[catalogue_id]
+
+    def suggest(self, catalogue: Catalogue, clause_id: str) -> str:
+        """A hint for a clause id `catalogue` lacks: the other edition's story, if it has one."""
+        for correspondence in self.correspondences:
+            hint = correspondence.hint(catalogue, clause_id)
+            if hint:
+                return str(hint)
+        return catalogue.suggest(clause_id)
 
     def bind(self, designation: str) -> Catalogue | None:
         """The catalogue a designation names ("ISO 9001:2015/Amd 1:2024"), if it is loaded."""
@@ -371,8 +384,9 @@ def citation_findings(
     catalogue: Catalogue,
     path: str,
     line: int | None = None,
+    recognizer: Recognizer | None = None,
 ) -> list[Finding]:
-    """Findings for the unknown numbers of one citation."""
+    """Findings for the unknown numbers of one citation (hints from `recognizer` if given)."""
     findings = []
     for unknown in citation.unknown:
         if unknown.reason == "backward-range":
@@ -394,7 +408,11 @@ def citation_findings(
                 f"which {catalogue.label} does not have",
                 path,
                 line,
-                hint=catalogue.suggest(unknown.number),
+                hint=(
+                    recognizer.suggest(catalogue, unknown.number)
+                    if recognizer
+                    else catalogue.suggest(unknown.number)
+                ),
                 severity=Severity.WARNING,
             )
         )

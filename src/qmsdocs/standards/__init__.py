@@ -30,7 +30,8 @@ __all__ = [
 # Clause numbers: "4", "7.5.3.1", and annex numbers "A", "A.4" (an upper-case letter first).
 CLAUSE_ID_RE = re.compile(r"(?:[0-9]{1,2}|[A-Z])(?:\.[0-9]{1,2}){0,4}")
 
-_CLAUSE_FIELDS = {"id", "title", "requirements", "annex", "parent", "note"}
+_CLAUSE_FIELDS = {"id", "title", "requirements", "annex", "parent", "note", "confidence"}
+CONFIDENCE = ("high", "medium", "low")
 _CATALOGUE_FIELDS = {
     "id",
     "standard",
@@ -56,6 +57,7 @@ class Clause:
         order: Position in the standard, for sorting in tree order.
         annex: "informative"/"normative" for an annex heading, None otherwise.
         line: Line of the entry in the catalogue file.
+        confidence: For a provisional catalogue, how sure its facts are: high, medium, low.
     """
 
     id: str
@@ -65,6 +67,7 @@ class Clause:
     order: int
     annex: str | None = None
     line: int | None = None
+    confidence: str | None = None
 
     @property
     def depth(self) -> int:
@@ -411,6 +414,14 @@ def _parse_clause(
     if not isinstance(requirements, bool):
         problem("bad-field", f"clause {raw_id}: 'requirements' must be true or false", line)
         requirements = False
+    confidence = entry.get("confidence")
+    if confidence is not None and confidence not in CONFIDENCE:
+        problem(
+            "bad-field",
+            f"clause {raw_id}: 'confidence' must be one of {', '.join(CONFIDENCE)}",
+            line_of(entry, "confidence"),
+        )
+        confidence = None
     parent = entry.get("parent")
     if parent is None and "." in raw_id:
         parent = raw_id.rsplit(".", 1)[0]
@@ -423,6 +434,7 @@ def _parse_clause(
         order=index,
         annex=str(annex) if annex is not None else None,
         line=line,
+        confidence=confidence,
     )
 
 

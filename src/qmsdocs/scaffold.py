@@ -1,0 +1,530 @@
+"""Start a new quality manual (`qmsdocs init`), and list what is still to do in one.
+
+`init_project` writes a working MkDocs project: `mkdocs.yml` (Material, the qmsdocs plugin,
+search, tooltips, mkdocs-macros with a small `plugins/macros.py`), a `docs/` skeleton in the
+order of the standard's clauses 4 to 10, and an empty organisation glossary. Every page
+declares the clauses it is meant to address (`clauses:`), is a controlled document in status
+`draft`, and carries "To do" prompts (Material admonitions) in our own words. So the fresh
+site builds and passes the publishing gate at once, its coverage page marks every clause as
+addressed by a draft, and `pending_pages` (for `qmsdocs check`) lists the pages still to do.
+
+The starter text lives in `qmsdocs/starter/<language>.yml` (English and German). Clause lists
+are checked against the chosen catalogue: clauses it does not have are dropped, and a required
+clause no page declares is added to a page of its top-level clause (or to a page of its own),
+so the skeleton passes the gate for any catalogue.
+
+Writing never deletes a file and never overwrites one: a folder that is not empty is refused
+unless `force` is given, and even then existing files are skipped and reported.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import textwrap
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from qmsdocs.checker import SourceReading
+from qmsdocs.documents import today
+from qmsdocs.findings import QMSDataError
+from qmsdocs.manual import split_front_matter
+from qmsdocs.standards import Catalogue, builtin_catalogue_ids, resolve_catalogue
+
+__all__ = [
+    "LANGUAGES",
+    "InitError",
+    "InitResult",
+    "PendingPage",
+    "init_project",
+    "pending_data",
+    "pending_lines",
+    "pending_pages",
+    "render_project",
+]
+
+LANGUAGES = ("en", "de")
+_LANGUAGE_NAMES = {"en": "English", "de": "German"}
+_SECTION_ORDER = (
+    "context",
+    "leadership",
+    "planning",
+    "support",
+    "operation",
+    "evaluation",
+    "improvement",
+    "other",
+)
+_SECTION_TOPS = {
+    "context": "4",
+    "leadership": "5",
+    "planning": "6",
+    "support": "7",
+    "operation": "8",
+    "evaluation": "9",
+    "improvement": "10",
+}
+
+# The one-line macros module: qmsdocs' macros, plus room for the organisation's own.
+_MACROS_MODULE = '''\
+"""Macros of this manual for mkdocs-macros (module_name: plugins/macros in mkdocs.yml).
+
+The qmsdocs authoring macros (clause, term, page_clauses, pages_covering, coverage_summary,
+principle cards) come from the installed qmsdocs package. Add macros of your own below.
+"""
+
+from qmsdocs.macros import define_env as define_qmsdocs_macros
+
+
+def define_env(env):
+    """Called by mkdocs-macros once per build."""
+    define_qmsdocs_macros(env)
+
+    # Your own macros, for example:
+    #
+    # @env.macro
+    # def company_phone() -> str:
+    #     return "+44 1234 567890"
+'''
+
+
+class InitError(Exception):
+    """The project cannot be written (a folder that is not empty, an unknown catalogue, ...)."""
+
+
+@dataclass(frozen=True)
+class _Section:
+    heading: str
+    todo: str
+    clause: str | None
+
+
+@dataclass
+class _Page:
+    path: str
+    id: str
+    section: str
+    title: str
+    intro: str
+    clauses: list[str]
+    sections: list[_Section]
+    not_applicable: bool = False
+
+
+@dataclass
+class InitResult:
+    """What `init_project` did."""
+
+    directory: Path
+    organisation: str
+    catalogue: Catalogue
+    language: str
+    written: list[str] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)
+    named: bool = True  # False: no --organisation was given, the pages use a stand-in name
+
+    def report(self) -> str:
+        """A summary for the command line: what was written, what was left alone, what next."""
+        lines = [
+            f"qmsdocs init: a quality manual for {self.organisation} in {self.directory} "
+            f"({self.catalogue.label}, {_LANGUAGE_NAMES[self.language]})."
+        ]
+        if self.written:
+            lines.append(f"Wrote {len(self.written)} file(s):")
+            lines += [f"  {path}" for path in self.written]
+        else:
+            lines.append("Wrote nothing: every file of the skeleton exists already.")
+        if self.skipped:
+            lines.append(f"Skipped {len(self.skipped)} existing file(s), left as they were:")
+            lines += [f"  {path}" for path in self.skipped]
+        if not self.named and self.written:
+            lines.append(
+                f"No --organisation given: the pages say '{self.organisation}'; replace it, "
+                "or start again with --organisation."
+            )
+        lines += [
+            "",
+            "Next:",
+            f"  cd {self.directory}",
+            "  mkdocs serve       # read the manual at http://127.0.0.1:8000",
+            "  qmsdocs check      # coverage, and the pages that are still drafts",
+            "",
+            'Every page is a draft with "To do" prompts: replace them with your own text, and',
+            "set a page's document status to effective once it is approved.",
+        ]
+        return "\n".join(lines)
+
+
+def _starter(language: str) -> dict[str, Any]:
+    if language not in LANGUAGES:
+        raise InitError(f"unknown language '{language}' (use one of {', '.join(LANGUAGES)})")
+    text = (resources.files("qmsdocs") / "starter" / f"{language}.yml").read_text(encoding="utf-8")
+    data: dict[str, Any] = yaml.safe_load(text)
+    return data
+
+
+def _fill(text: str, values: Mapping[str, str]) -> str:
+    for key, value in values.items():
+        text = text.replace("{" + key + "}", value)
+    return text
+
+
+def _pages(data: dict[str, Any], catalogue: Catalogue) -> list[_Page]:
+    """The starter pages, their clauses fitted to the catalogue."""
+    pages = [
+        _Page(
+            path=item["path"],
+            id=item["id"],
+            section=item["section"],
+            title=item["title"],
+            intro=item.get("intro", ""),
+            clauses=[c for c in item.get("clauses", []) if c in catalogue],
+            sections=[
+                _Section(s["heading"], s["todo"], s.get("clause")) for s in item.get("sections", [])
+            ],
+            not_applicable=bool(item.get("not_applicable")),
+        )
+        for item in data["pages"]
+        # A page about clauses the catalogue does not have is left out (not the scope page,
+        # where exclusions are declared).
+        if any(c in catalogue for c in item.get("clauses", []))
+        or not item.get("clauses")
+        or item.get("not_applicable")
+    ]
+    # Every required clause must be declared somewhere: give a leftover clause to the first
+    # page of its top-level clause, or to a page of its own.
+    declared = {c for page in pages for c in page.clauses}
+    prefix = str(data["pages"][0]["id"]).split("-", 1)[0]
+    for leaf in catalogue.required_leaves():
+        chain = {leaf.id, *(a.id for a in catalogue.ancestors(leaf.id))}
+        if chain & declared:
+            continue
+        ancestors = catalogue.ancestors(leaf.id)
+        claim = ancestors[-2].id if len(ancestors) >= 2 else leaf.id
+        home = next((p for p in pages if _SECTION_TOPS.get(p.section) == leaf.top), None)
+        if home is None:
+            top = catalogue.get(leaf.top) or leaf
+            home = next((p for p in pages if p.path == f"other/clause-{leaf.top}.md"), None)
+            if home is None:
+                home = _Page(
+                    f"other/clause-{leaf.top}.md",
+                    f"{prefix}-{leaf.top.zfill(2)}-00",
+                    "other",
+                    top.title or f"Clause {leaf.top}",
+                    "",
+                    [],
+                    [_Section(top.title or leaf.top, data["other_todo"], leaf.top)],
+                )
+                pages.append(home)
+        home.clauses.append(claim)
+        declared.add(claim)
+    return pages
+
+
+def _yaml_str(value: str) -> str:
+    """A YAML scalar for any text (JSON strings are YAML)."""
+    return json.dumps(value, ensure_ascii=False)
+
+
+def _admonition(title: str, text: str, tail: str = "") -> str:
+    """A Material admonition; `tail` (a clause reference) is never split across lines."""
+    text = " ".join(text.split())
+    if tail:
+        text += " " + tail.replace(" ", "\u00a0")
+    body = textwrap.fill(text, width=92).replace("\u00a0", " ")
+    return f"!!! warning {_yaml_str(title)}\n" + textwrap.indent(body, "    ") + "\n"
+
+
+def _render_page(
+    page: _Page, data: dict[str, Any], values: Mapping[str, str], catalogue: Catalogue
+) -> str:
+    date = today().isoformat()
+    front = [
+        "---",
+        f"clauses: [{', '.join(_yaml_str(c) for c in page.clauses)}]" if page.clauses else "",
+        "document:",
+        f"  id: {page.id}",
+        '  revision: "0"',
+        "  status: draft",
+        f"  owner: {_yaml_str(data['owner'])}",
+        "  review_interval: 12 months",
+        "  history:",
+        f'    - {{revision: "0", date: {date}, author: qmsdocs init, '
+        f"change: {_yaml_str(data['history_change'])}}}",
+    ]
+    if page.not_applicable:
+        front += _fill(data["not_applicable_comment"], values).rstrip("\n").split("\n")
+    front.append("---")
+    parts = ["\n".join(line for line in front if line), "", f"# {page.title}", ""]
+    if page.intro:
+        parts += [textwrap.fill(" ".join(_fill(page.intro, values).split()), width=96), ""]
+    for section in page.sections:
+        tail = ""
+        if section.clause and section.clause in catalogue:
+            word = "Kapitel" if data["language"] == "de" else "clause"
+            tail = f"({catalogue.label} {word} {section.clause})"
+        todo = _fill(section.todo, values)
+        parts += [f"## {section.heading}", "", _admonition(data["todo_title"], todo, tail)]
+    return "\n".join(parts).rstrip("\n") + "\n"
+
+
+def _render_index(
+    pages: list[_Page], data: dict[str, Any], values: Mapping[str, str], site_name: str
+) -> str:
+    lines = [f"# {site_name}", "", _fill(data["index"]["text"], values).rstrip("\n"), ""]
+    for key in _SECTION_ORDER:
+        members = [p for p in pages if p.section == key]
+        if not members:
+            continue
+        links = ", ".join(f"[{p.title}]({p.path})" for p in members)
+        lines.append(f"- **{data['sections'][key]}**: {links}")
+    lines += [
+        "",
+        _fill(data["index"]["coverage"], values).rstrip("\n"),
+        "",
+        "{{ coverage_summary() }}",
+    ]
+    return "\n".join(lines) + "\n"
+
+
+def _render_config(
+    pages: list[_Page],
+    data: dict[str, Any],
+    values: Mapping[str, str],
+    site_name: str,
+    standard: str,
+) -> str:
+    nav = [f"  - {_yaml_str(data['home'])}: index.md"]
+    for key in _SECTION_ORDER:
+        members = [p for p in pages if p.section == key]
+        if not members:
+            continue
+        nav.append(f"  - {_yaml_str(data['sections'][key])}:")
+        nav += [f"      - {p.path}" for p in members]
+    return "\n".join(
+        [
+            f"# The quality manual of {values['organisation']}, published with qmsdocs.",
+            "# `mkdocs serve` to read it while writing, `mkdocs build` to publish it (the build",
+            "# stops while a required clause is neither addressed nor declared not applicable),",
+            "# `qmsdocs check` for coverage and the pages still to do.",
+            f"site_name: {_yaml_str(site_name)}",
+            f"copyright: {_yaml_str(_fill(data['copyright'], values))}",
+            "",
+            "theme:",
+            "  name: material",
+            f"  language: {data['language']}",
+            "  features:",
+            "    - content.tooltips      # clause and term tooltips",
+            "    - navigation.sections",
+            "    - navigation.top",
+            "    - search.highlight",
+            "",
+            "plugins:",
+            "  - search",
+            "  - qmsdocs:",
+            f"      standard: {_yaml_str(standard)}",
+            "  # Authoring macros: clause(), term(), coverage_summary(), ... (plugins/macros.py)",
+            "  - macros:",
+            "      module_name: plugins/macros",
+            "",
+            "markdown_extensions:",
+            "  - admonition",
+            "  - attr_list",
+            "  - md_in_html",
+            "  - tables",
+            "  - toc:",
+            "      permalink: true",
+            "  - pymdownx.details",
+            "  - pymdownx.superfences",
+            "",
+            "nav:",
+            *nav,
+            "",
+        ]
+    )
+
+
+def _standard_setting(standard: str, directory: Path) -> str:
+    """The `standard:` value for mkdocs.yml: a catalogue id, or a path relative to it."""
+    if standard in builtin_catalogue_ids():
+        return standard
+    path = Path(standard)
+    if not path.is_absolute():
+        path = Path.cwd() / path
+    return Path(os.path.relpath(path.resolve(), directory.resolve())).as_posix()
+
+
+def render_project(
+    directory: Path,
+    *,
+    organisation: str | None = None,
+    site_name: str | None = None,
+    standard: str = "iso9001-2015",
+    language: str = "en",
+) -> tuple[dict[str, str], Catalogue, str]:
+    """The files of a new manual: {path relative to `directory`: text}.
+
+    Raises:
+        InitError: Unknown language, or a catalogue that cannot be loaded.
+    """
+    data = _starter(language)
+    try:
+        catalogue = resolve_catalogue(standard)
+    except QMSDataError as error:
+        details = "; ".join(str(f) for f in error.findings)
+        raise InitError(f"cannot load the catalogue '{standard}': {details}") from None
+    name = " ".join((organisation or data["default_organisation"]).split())
+    if not name:
+        raise InitError("the organisation's name is empty")
+    values = {"organisation": name, "standard": catalogue.label}
+    title = " ".join((site_name or _fill(data["site_name"], values)).split())
+    pages = _pages(data, catalogue)
+    files: dict[str, str] = {
+        "mkdocs.yml": _render_config(
+            pages, data, values, title, _standard_setting(standard, directory)
+        ),
+        "plugins/macros.py": _MACROS_MODULE,
+        "glossary/terms.yml": _fill(data["glossary"], values),
+        ".gitignore": "# The built site (mkdocs build)\nsite/\n",
+        "docs/index.md": _render_index(pages, data, values, title),
+    }
+    for page in pages:
+        files[f"docs/{page.path}"] = _render_page(page, data, values, catalogue)
+    return files, catalogue, name
+
+
+def init_project(
+    directory: Path,
+    *,
+    organisation: str | None = None,
+    site_name: str | None = None,
+    standard: str = "iso9001-2015",
+    language: str = "en",
+    force: bool = False,
+) -> InitResult:
+    """Write a new manual into `directory` (see the module docstring).
+
+    Raises:
+        InitError: The folder is a file, is not empty (without `force`), or the project cannot
+            be rendered; nothing is written then.
+    """
+    if directory.exists() and not directory.is_dir():
+        raise InitError(f"{directory} is a file, not a folder")
+    if directory.is_dir() and any(directory.iterdir()) and not force:
+        raise InitError(
+            f"{directory} is not empty; use --force to add the skeleton's missing files "
+            "(existing files are never overwritten or deleted)"
+        )
+    files, catalogue, name = render_project(
+        directory,
+        organisation=organisation,
+        site_name=site_name,
+        standard=standard,
+        language=language,
+    )
+    result = InitResult(directory, name, catalogue, language, named=bool(organisation))
+    for relative, text in files.items():
+        path = directory / relative
+        if path.exists() or path.is_symlink():
+            result.skipped.append(relative)
+            continue
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            # "x": never replace a file that appeared in the meantime.
+            with path.open("x", encoding="utf-8", newline="\n") as handle:
+                handle.write(text)
+        except FileExistsError:
+            result.skipped.append(relative)
+        except OSError as error:
+            raise InitError(f"cannot write {path}: {error.strerror or error}") from None
+        else:
+            result.written.append(relative)
+    return result
+
+
+# What is still to do ---------------------------------------------------------------------------
+
+# Material admonitions titled "To do" (or of type todo), and [TODO] markers of templates.
+_TODO_RE = re.compile(
+    r"""^[ \t]*(?:!!!|\?\?\?\+?)[ \t]+(?:todo\b|[\w-]+(?:[ \t]+inline(?:[ \t]+end)?)?[ \t]+
+        "(?:to[ \t-]?do|zu[ \t]erledigen|offen)")
+      | \[TODO\b""",
+    re.IGNORECASE | re.VERBOSE | re.MULTILINE,
+)
+_PENDING_STATUSES = ("draft", "in-review")
+
+
+@dataclass(frozen=True)
+class PendingPage:
+    """A page that is still a draft, or still has "to do" prompts."""
+
+    page: str
+    title: str
+    status: str | None
+    prompts: int
+
+
+def pending_pages(reading: SourceReading) -> list[PendingPage]:
+    """The manual's pages that are drafts (or in review) or carry "to do" prompts.
+
+    Arguments:
+        reading: What `qmsdocs check` read (`qmsdocs.checker.check_sources`): the pages'
+            sources, titles and document statuses; nothing is read or parsed again.
+    """
+    result: list[PendingPage] = []
+    for page, text in sorted(reading.sources.items()):
+        _raw, body, _line = split_front_matter(text)
+        status = reading.statuses.get(page)
+        prompts = _count_prompts(body)
+        if status in _PENDING_STATUSES or prompts:
+            result.append(PendingPage(page, reading.titles.get(page, page), status, prompts))
+    return result
+
+
+def _count_prompts(body: str) -> int:
+    count = 0
+    fence: str | None = None
+    for line in body.split("\n"):
+        match = re.match(r"^[ \t]{0,3}(`{3,}|~{3,})", line)
+        if fence is not None:
+            if match and match.group(1)[0] == fence[0] and len(match.group(1)) >= len(fence):
+                fence = None
+            continue
+        if match:
+            fence = match.group(1)
+            continue
+        count += len(_TODO_RE.findall(line))
+    return count
+
+
+def pending_lines(reading: SourceReading) -> list[str]:
+    """`pending_pages` as lines of text for `qmsdocs check` (empty when nothing is pending)."""
+    pending = pending_pages(reading)
+    if not pending:
+        return []
+    prompts = sum(p.prompts for p in pending)
+    lines = [
+        f"Still to do: {len(pending)} page(s) are drafts or have to-do prompts "
+        f"({prompts} prompt(s) in all):"
+    ]
+    width = max(len(p.page) for p in pending)
+    for item in pending:
+        state = [item.status] if item.status else []
+        if item.prompts:
+            state.append(f"{item.prompts} to do")
+        lines.append(f"  {item.page:<{width}}  {', '.join(state):<18} {item.title}")
+    return lines
+
+
+def pending_data(reading: SourceReading) -> list[dict[str, Any]]:
+    """`pending_pages` as JSON-ready data for `qmsdocs check --format json`."""
+    return [
+        {"page": p.page, "title": p.title, "status": p.status, "prompts": p.prompts}
+        for p in pending_pages(reading)
+    ]
