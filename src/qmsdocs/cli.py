@@ -44,6 +44,15 @@ def _load(spec: str) -> Catalogue:
         sys.exit(EXIT_UNUSABLE)
 
 
+_STANDARD_OPTION = click.option(
+    "--standard",
+    "-s",
+    default="iso9001-2015",
+    show_default=True,
+    help="Built-in catalogue id or path of a catalogue file.",
+)
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="qmsdocs")
 def main() -> None:
@@ -56,13 +65,7 @@ def main() -> None:
 
 
 @main.command()
-@click.option(
-    "--standard",
-    "-s",
-    default="iso9001-2015",
-    show_default=True,
-    help="Built-in catalogue id or path of a catalogue file.",
-)
+@_STANDARD_OPTION
 @click.option(
     "--format",
     "fmt",
@@ -438,13 +441,7 @@ def transition(config_file: str, target: str | None, fmt: str, write: bool) -> N
 @click.argument("directory", type=click.Path(path_type=Path))
 @click.option("--organisation", "--organization", "organisation", help="The organisation's name.")
 @click.option("--site-name", help="The site's title (default: the organisation's quality manual).")
-@click.option(
-    "--standard",
-    "-s",
-    default="iso9001-2015",
-    show_default=True,
-    help="Built-in catalogue id or path of a catalogue file.",
-)
+@_STANDARD_OPTION
 @click.option(
     "--language",
     type=click.Choice(["en", "de"]),

@@ -143,7 +143,15 @@ def _guarded(run: Callable[[Any, etree.Element], None]) -> Callable[[Any, etree.
     return guarded
 
 
-class ClauseAnchorTreeprocessor(Treeprocessor):
+class _Processor(Treeprocessor):
+    """A tree processor of this extension: it works on the build's shared context."""
+
+    def __init__(self, md: Markdown, context: BuildContext) -> None:
+        super().__init__(md)
+        self.context = context
+
+
+class ClauseAnchorTreeprocessor(_Processor):
     """Gives the headings of generated pages (clauses, glossary terms) their stable ids.
 
     Runs before `toc`, which keeps ids that are already set, so that the anchors do not
@@ -151,10 +159,6 @@ class ClauseAnchorTreeprocessor(Treeprocessor):
     """
 
     name = "qmsdocs_clause_anchors"
-
-    def __init__(self, md: Markdown, context: BuildContext) -> None:
-        super().__init__(md)
-        self.context = context
 
     @_guarded
     def run(self, root: etree.Element) -> None:
@@ -175,17 +179,13 @@ class ClauseAnchorTreeprocessor(Treeprocessor):
                 heading.set("id", clause.anchor)
 
 
-class HeadingCoverageTreeprocessor(Treeprocessor):
+class HeadingCoverageTreeprocessor(_Processor):
     """Records the headings that cite a clause: the section under them addresses it.
 
     Runs after `toc` so that each heading has its final id, the anchor coverage links use.
     """
 
     name = "qmsdocs_heading_coverage"
-
-    def __init__(self, md: Markdown, context: BuildContext) -> None:
-        super().__init__(md)
-        self.context = context
 
     @_guarded
     def run(self, root: etree.Element) -> None:
@@ -218,14 +218,10 @@ class HeadingCoverageTreeprocessor(Treeprocessor):
                 page.record.findings.append(finding)
 
 
-class ClauseLinkTreeprocessor(Treeprocessor):
+class ClauseLinkTreeprocessor(_Processor):
     """Links the clause citations of the prose and records them on the page's record."""
 
     name = "qmsdocs_clause_links"
-
-    def __init__(self, md: Markdown, context: BuildContext) -> None:
-        super().__init__(md)
-        self.context = context
 
     @_guarded
     def run(self, root: etree.Element) -> None:
@@ -275,7 +271,7 @@ class ClauseLinkTreeprocessor(Treeprocessor):
             insert_links(run, links)
 
 
-class ExplicitReferenceTreeprocessor(Treeprocessor):
+class ExplicitReferenceTreeprocessor(_Processor):
     """Resolves the explicit reference syntax, a plain Markdown link with a pseudo-scheme:
 
     - `[nonconforming product](term:nonconforming output)` links any word form to a term
@@ -286,10 +282,6 @@ class ExplicitReferenceTreeprocessor(Treeprocessor):
     """
 
     name = "qmsdocs_explicit_references"
-
-    def __init__(self, md: Markdown, context: BuildContext) -> None:
-        super().__init__(md)
-        self.context = context
 
     @_guarded
     def run(self, root: etree.Element) -> None:
@@ -382,7 +374,7 @@ def _unwrap(link: etree.Element, parent: etree.Element | None) -> None:
     parent.remove(link)
 
 
-class TermLinkTreeprocessor(Treeprocessor):
+class TermLinkTreeprocessor(_Processor):
     """Links glossary terms in the prose to their entries, with the explanation as tooltip.
 
     Only the first occurrence of a term on a page is linked by default (`link_terms: all`
@@ -391,10 +383,6 @@ class TermLinkTreeprocessor(Treeprocessor):
     """
 
     name = "qmsdocs_term_links"
-
-    def __init__(self, md: Markdown, context: BuildContext) -> None:
-        super().__init__(md)
-        self.context = context
 
     @_guarded
     def run(self, root: etree.Element) -> None:
