@@ -64,6 +64,19 @@ _TRIGGER_RE = re.compile(
     re.VERBOSE,
 )
 
+# The places where a trigger of `_TRIGGER_RE` other than a sentence end can start: a character
+# that begins a designation, a regulation or a keyword, at the start of a word ("§" anywhere; a
+# lower-case "c" or "s" only before the "l" of "clause" or the "u" of "sub"). A superset of the
+# trigger's own starts, found by a fast scan for one character class; KEEP IT IN STEP with the
+# first characters of _DESIGNATION, _REGULATION and the keywords.
+_CANDIDATE_RE = re.compile(
+    r"[A-ZÄÖÜcs\u017f\d(§](?:(?<=§)|(?<![\w-].)(?:(?<=[cs\u017f])(?=[lLuU])|(?<![cs\u017f])))"
+)
+_SENTENCE_END_RE = re.compile(r"[.!?;:](?=\s)|\n")  # as the `sentence_end` trigger
+# A text can hold a citation only if it has a digit, or an annex named by its letter alone.
+_NUMBER_HINT_RE = re.compile(r"[\dA](?:(?<=A)(?:nnex|nhang)|(?<!A))")
+_NEXT_WORD_RE = re.compile(r"\s*+(\S+)")
+
 _DESIGNATION_AT_END_RE = re.compile(
     rf"(?<![\w/-])(?P<designation>{_DESIGNATION})[\s,:;]*$", re.VERBOSE
 )
@@ -232,16 +245,28 @@ class Recognizer:
         # (binding catalogue or None, foreign designation) of the last standard named in the
         # current sentence; a keyword citation with no standard of its own is bound to it.
         context: tuple[Catalogue | None, str | None] | None = None
-        pos = 0
+        # Every citation has a number, and a number a digit unless it is an annex letter: most
+        # paragraphs can be let go at once.
+        if _NUMBER_HINT_RE.search(text) is None:
+            return citations
+        # What `_TRIGGER_RE.search(text, pos)` would find, trigger after trigger, but found
+        # faster: a character scan finds the few places where a trigger can start, and the
+        # trigger pattern is tried there only. Sentence ends only matter to reset `context`, so
+        # they are looked for between triggers, and only while a standard is in context.
+        pos = 0  # where the search for the next trigger starts
+        cursor = 0  # where the search for the next candidate starts (pos or beyond)
         while True:
-            match = _TRIGGER_RE.search(text, pos)
-            if match is None:
+            candidate = _CANDIDATE_RE.search(text, cursor)
+            if candidate is None:
                 break
+            match = _TRIGGER_RE.match(text, candidate.start())
+            if match is None:
+                cursor = candidate.start() + 1
+                continue
+            if context is not None and _SENTENCE_END_RE.search(text, pos, match.start()):
+                context = None
             kind = match.lastgroup or ""
             pos = match.end()
-            if kind == "sentence_end":
-                context = None
-                continue
             if kind in ("designation", "regulation"):
                 designation = match.group(kind)
                 catalogue = self.bind(designation) if kind == "designation" else None
@@ -251,9 +276,8 @@ class Recognizer:
                 assert after is not None  # every part of it is optional
                 keyword = after.group("keyword")
                 numbers = _read_numbers(text, after.end(), annex=False)
-                if not numbers:
-                    continue
-                if keyword is None and not _plausible_integer(text, numbers[0]):
+                if not numbers or (keyword is None and not _plausible_integer(text, numbers[0])):
+                    cursor = pos
                     continue
                 explicit = True
             else:
@@ -262,6 +286,7 @@ class Recognizer:
                 keyword = match.group(kind)
                 numbers = _read_numbers(text, pos, annex=keyword in ("Annex", "Anhang"))
                 if not numbers:
+                    cursor = pos
                     continue
             end = numbers[-1].link_end
             trailing = _TRAILING_RE.match(text, end)
@@ -280,10 +305,12 @@ class Recognizer:
                 and kind not in ("designation", "regulation")
                 and _LEGAL_TAIL_RE.match(text, end)
             ):
-                binding = (None, text[end:].split(None, 1)[0] if text[end:].strip() else "law")
+                # The law's name: the next word (never a copy of the rest of the text).
+                law = _NEXT_WORD_RE.match(text, end)
+                binding = (None, law.group(1) if law else "law")
             citation = self._citation(text, match.start(), numbers, binding, explicit)
             citations.append(citation)
-            pos = max(pos, citation.end)
+            pos = cursor = max(pos, citation.end)
         return citations
 
     def _citation(

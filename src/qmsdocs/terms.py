@@ -44,8 +44,13 @@ _MARKS = (
 )
 # A word: letters and digits (not the underscore, which joins words like a hyphen does).
 _WORD = re.compile(rf"[^\W_]+(?:[{_MARKS}]+[^\W_]*)*")
+_WORD_SPLIT = re.compile(f"({_WORD.pattern})")
+# The same split for ASCII text, where a word is [A-Za-z0-9]+ (the marks are not ASCII); faster.
+_ASCII_WORD_SPLIT = re.compile("([A-Za-z0-9]+)")
 _WORD_CHAR = re.compile(rf"[^\W_]|[{_MARKS}]")
 _SPACES = re.compile(r"\s+")
+# The typographic characters NAME_CHARACTERS replaces; most texts have none to translate.
+_NAME_CHARACTER_RE = re.compile("[" + "".join(re.escape(chr(c)) for c in NAME_CHARACTERS) + "]")
 # Characters that join two words into one compound, so that neither half is a term alone.
 _JOINERS = frozenset("-_.@")
 # Longest white-space gap accepted between two words of one term; bounds the work per word.
@@ -229,70 +234,71 @@ class TermMatcher:
         """All terms in `text`: non-overlapping, left to right, longest match first."""
         if not text:
             return []
-        norm = text.translate(NAME_CHARACTERS)  # same length: offsets stay valid
-        folded = norm.casefold()
-        # Case folding can lengthen a text ("ß" -> "ss"); only when it did not can a word's
-        # folded form be cut out of the folded text at the word's own offsets.
-        aligned = len(folded) == len(norm)
-        spans = [m.span() for m in _WORD.finditer(norm)]
-        count = len(spans)
+        # Same length as the text: offsets stay valid.
+        norm = text.translate(NAME_CHARACTERS) if _NAME_CHARACTER_RE.search(text) else text
+        # The text as [gap, word, gap, word, ..., gap]: one C-level pass, and no tuple per
+        # word (a page has thousands of words and a few dozen terms).
+        parts = (_ASCII_WORD_SPLIT if norm.isascii() else _WORD_SPLIT).split(norm)
+        words = parts[1::2]
         roots = self._roots
+        # Case folding is per character, so a word's folded form is the fold of the word.
+        starts = {word for word in set(words) if word.casefold() in roots}
+        if not starts:
+            return []
+        count = len(words)
         matches: list[TermMatch] = []
         last_end = 0
-        i = 0
-        while i < count:
-            start, end = spans[i]
-            node = roots.get(folded[start:end] if aligned else norm[start:end].casefold())
-            if node is None:
-                i += 1
+        resume = 0  # index of the first word not inside a match
+        # Offsets are only needed around the hits: `start` is where parts[summed] starts.
+        summed = start = 0
+        for i in [index for index, word in enumerate(words) if word in starts]:
+            if i < resume:
                 continue
+            start += sum(map(len, parts[summed : 2 * i + 1]))
+            summed = 2 * i + 1
+            node = roots[words[i].casefold()]
             # Follow the trie as far as the next words allow; the separators, exact case and
             # boundaries are checked afterwards, deepest (longest) candidate first.
             path = [node]
             j = i + 1
             while node.children and j < count:
-                next_start, next_end = spans[j]
-                if next_start - end > _MAX_GAP:
+                if len(parts[2 * j]) > _MAX_GAP:
                     break
-                word = (
-                    folded[next_start:next_end] if aligned else norm[next_start:next_end].casefold()
-                )
-                child = node.children.get(word)
+                child = node.children.get(words[j].casefold())
                 if child is None:
                     break
                 node = child
                 path.append(node)
-                end = next_end
                 j += 1
-            found = None
             for depth in range(len(path) - 1, -1, -1):
+                found = None
                 for pattern in path[depth].patterns:
-                    found = _match(pattern, norm, spans, i, last_end)
+                    found = _match(pattern, norm, parts, start, i, last_end)
                     if found is not None:
                         matches.append(TermMatch(found[0], found[1], pattern.key))
                         last_end = found[1]
                         break
                 if found is not None:
-                    i += depth
+                    resume = i + depth + 1
                     break
-            i += 1
         return matches
 
 
 def _match(
-    pattern: _Pattern, norm: str, spans: list[tuple[int, int]], i: int, last_end: int
+    pattern: _Pattern, norm: str, parts: list[str], first_start: int, i: int, last_end: int
 ) -> tuple[int, int] | None:
     """The (start, end) of `pattern` whose words start at word `i`, or None.
 
-    The caller has matched the case-folded words through the trie; this checks what the trie
-    does not: exact case, the separators between the words, and the boundaries around them.
+    `parts` is the text split into [gap, word, gap, word, ..., gap]; word `i` starts at
+    `first_start`. The caller has matched the case-folded words through the trie; this checks
+    what the trie does not: exact case, the separators between the words, and the boundaries
+    around them.
     """
-    first_start, end = spans[i]
-    if pattern.exact[0] is not None and norm[first_start:end] != pattern.exact[0]:
+    k = 2 * i + 1  # parts[k] is word i
+    if pattern.exact[0] is not None and parts[k] != pattern.exact[0]:
         return None
     for j in range(1, len(pattern.folded)):
-        start, next_end = spans[i + j]
-        gap = norm[end:start]
+        gap = parts[k + 2 * j - 1]
         expected = pattern.gaps[j - 1]
         if expected == " ":
             if not gap.isspace():
@@ -300,9 +306,9 @@ def _match(
         elif gap != expected and _SPACES.sub(" ", gap) != expected:
             return None
         exact = pattern.exact[j]
-        if exact is not None and norm[start:next_end] != exact:
+        if exact is not None and parts[k + 2 * j] != exact:
             return None
-        end = next_end
+    end = first_start + sum(map(len, parts[k : k + 2 * len(pattern.folded) - 1]))
     begin = first_start - len(pattern.prefix)
     if pattern.prefix and (begin < last_end or norm[begin:first_start] != pattern.prefix):
         return None

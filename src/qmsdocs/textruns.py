@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 import xml.etree.ElementTree as etree
+from bisect import bisect_right
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
@@ -36,6 +37,7 @@ INLINE_TAGS = frozenset(
     | {"q", "cite", "dfn", "var", "time", "big", "br", "wbr", "img", "abbr", "a", "code"}
     | {"kbd", "samp", "data", "bdi", "bdo"}
 )
+_HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
 # Stands in for text that must not be linked; no recogniser matches it, and it separates words.
 OPAQUE = "\ufffc"
 # Python-Markdown's placeholders for stashed raw HTML: "\x02wzxhzdk:12\x03".
@@ -43,7 +45,7 @@ _STASH_RE = re.compile("\x02(?:wzxhzdk:(?P<index>[0-9]+))?[^\x03]*\x03")
 _TAG_RE = re.compile(r"<(?P<close>/?)(?P<tag>[A-Za-z][A-Za-z0-9]*)\b[^>]*?(?P<empty>/?)>\s*$")
 
 
-@dataclass
+@dataclass(slots=True)
 class Segment:
     """One piece of text in the tree: `element.text`, or `child.tail` inside `element`."""
 
@@ -135,71 +137,90 @@ def iter_runs(
         raw_html: `md.htmlStash.rawHtmlBlocks`, to recognise raw `<code>`, `<kbd>`, `<a>`.
         skip: Further block elements to leave out whole (e.g. "table").
     """
-    section: list[str | None] = [None]
-
-    def walk(block: etree.Element) -> Iterator[Run]:
+    section: str | None = None
+    # Blocks still to visit, as iterators: the root's children, then, above them, the blocks
+    # nested in the block whose run was yielded last (visited before its next sibling).
+    pending: list[Iterator[etree.Element]] = [iter(root)]
+    while pending:
+        block = next(pending[-1], None)
+        if block is None:
+            pending.pop()
+            continue
+        tag = block.tag if isinstance(block.tag, str) else ""
+        if tag in SKIP_TAGS or tag in skip:
+            if tag in _HEADINGS and block.get("id"):
+                section = block.get("id")
+            continue
         parts: list[str] = []
         segments: list[Segment] = []
         nested: list[etree.Element] = []
-        length = 0
-
-        def add(element: etree.Element, child: etree.Element | None, text: str | None) -> None:
-            nonlocal length
-            if not text:
-                return
-            if isinstance(text, AtomicString):
-                visible = _opaque(text)
-            else:
-                visible = text
-                segments.append(Segment(element, child, length))
-            parts.append(visible)
-            length += len(visible)
-
-        def hide(text: str | None, readable: bool) -> None:
-            nonlocal length
-            if text:
-                parts.append(_visible(text) if readable else _opaque(text))
-                length += len(text)
-
-        def collect(element: etree.Element, skipped: bool, readable: bool = False) -> None:
-            nonlocal length
-            if skipped:
-                hide(element.text, readable)
-            else:
-                add(element, None, element.text)
-            for child in element:
-                tag = child.tag if isinstance(child.tag, str) else ""
-                if tag in INLINE_TAGS or skipped:
-                    if skipped:
-                        collect(child, True, readable and tag in READABLE_SKIP_TAGS)
-                    else:
-                        collect(child, tag in SKIP_TAGS, tag in READABLE_SKIP_TAGS)
-                else:
-                    nested.append(child)
-                    # A nested block ends a sentence as far as this run is concerned.
-                    parts.append("\n")
-                    length += 1
-                if skipped:
-                    hide(child.tail, readable)
-                else:
-                    add(element, child, child.tail)
-
-        tag = block.tag if isinstance(block.tag, str) else ""
-        if tag in SKIP_TAGS or tag in skip:
-            if tag in {"h1", "h2", "h3", "h4", "h5", "h6"} and block.get("id"):
-                section[0] = block.get("id")
-            return
-        collect(block, False)
+        _collect(block, parts, segments, nested, 0)
         if segments:
             text = "".join(parts)
             if "\x02" in text:
                 text = _mask_raw_html(text, raw_html)
-            yield Run(text, segments, section[0])
-        for child in nested:
-            yield from walk(child)
+            yield Run(text, segments, section)
+        if nested:
+            pending.append(iter(nested))
 
-    for child in root:
-        yield from walk(child)
+
+def _collect(
+    element: etree.Element,
+    parts: list[str],
+    segments: list[Segment],
+    nested: list[etree.Element],
+    length: int,
+) -> int:
+    """Add the prose of `element` and its inline children to `parts`; return the new length.
+
+    Text becomes a segment (AtomicString text is shown opaque), skipped inline elements are
+    hidden, and block children go to `nested`, leaving a line break in the prose.
+    """
+    text = element.text
+    if text:
+        if isinstance(text, AtomicString):
+            parts.append(OPAQUE * len(text))
+        else:
+            segments.append(Segment(element, None, length))
+            parts.append(text)
+        length += len(text)
+    for child in element:
+        tag = child.tag if isinstance(child.tag, str) else ""
+        if tag in INLINE_TAGS:
+            if tag in SKIP_TAGS:
+                length = _hide(child, parts, length, tag in READABLE_SKIP_TAGS)
+            else:
+                length = _collect(child, parts, segments, nested, length)
+        else:
+            nested.append(child)
+            # A nested block ends a sentence as far as this run is concerned.
+            parts.append("\n")
+            length += 1
+        tail = child.tail
+        if tail:
+            if isinstance(tail, AtomicString):
+                parts.append(OPAQUE * len(tail))
+            else:
+                segments.append(Segment(element, child, length))
+                parts.append(tail)
+            length += len(tail)
+    return length
+
+
+def _hide(element: etree.Element, parts: list[str], length: int, readable: bool) -> int:
+    """Add the text of a skipped element, opaque (or, if `readable`, with raw HTML masked)."""
+    text = element.text
+    if text:
+        parts.append(_visible(text) if readable else OPAQUE * len(text))
+        length += len(text)
+    for child in element:
+        tag = child.tag if isinstance(child.tag, str) else ""
+        length = _hide(child, parts, length, readable and tag in READABLE_SKIP_TAGS)
+        tail = child.tail
+        if tail:
+            parts.append(_visible(tail) if readable else OPAQUE * len(tail))
+            length += len(tail)
+    return length
 
 
 def insert_links(run: Run, links: list[Link]) -> int:
@@ -207,34 +228,94 @@ def insert_links(run: Run, links: list[Link]) -> int:
 
     A link must lie within one segment (it cannot span an inline element); others are skipped.
     Links must not overlap. Link text is atomic, so later processors leave it alone.
+
+    The work is linear in the size of the run and the number of links, however many links a
+    segment holds (a megabyte-long paragraph full of references stays linear).
     """
-    inserted = 0
+    segments = run.segments
+    starts = [segment.start for segment in segments]
+    ends = [segment.start + len(segment.value) for segment in segments]
+    # Segments as iter_runs makes them follow each other without overlapping; then the one
+    # that can hold a link is found by bisection.
+    ordered = all(ends[i] <= starts[i + 1] for i in range(len(segments) - 1))
     by_segment: dict[int, list[Link]] = {}
     for link in links:
-        index = _segment_index(run.segments, link.start, link.end)
+        if ordered and link.end > link.start:
+            index: int | None = bisect_right(starts, link.start) - 1
+            if index is not None and (index < 0 or link.end > ends[index]):
+                index = None
+        else:
+            index = _segment_index(segments, link.start, link.end)
         if index is not None:
             by_segment.setdefault(index, []).append(link)
+    # Where each segment's links go: after the tail's owner, or first for element.text. The
+    # positions of a parent's children are looked up once, and its segments are done from the
+    # last child to the first, so that inserting never moves a position still to be used.
+    work: list[tuple[etree.Element, int, Segment, list[Link]]] = []
+    positions: dict[int, dict[int, int]] = {}
     for index, seg_links in by_segment.items():
-        segment = run.segments[index]
-        text = segment.value
+        segment = segments[index]
         parent = segment.element
-        # Insert after the tail's owner, or as the first child for element.text.
-        position = 0 if segment.child is None else list(parent).index(segment.child) + 1
-        # Work backwards so that the offsets of earlier links stay valid.
-        for link in sorted(seg_links, key=lambda link: link.start, reverse=True):
-            start, end = link.start - segment.start, link.end - segment.start
-            anchor = etree.Element("a", {"href": link.href})
-            if link.title:
-                anchor.set("title", link.title)
-            if link.css_class:
-                anchor.set("class", link.css_class)
-            anchor.text = AtomicString(text[start:end])
-            anchor.tail = text[end:]
-            text = text[:start]
-            parent.insert(position, anchor)
-            inserted += 1
-        segment.value = text
+        if segment.child is None:
+            position = 0
+        else:
+            children = positions.get(id(parent))
+            if children is None:
+                children = positions[id(parent)] = _child_positions(parent)
+            position = children[id(segment.child)] + 1
+        work.append((parent, position, segment, seg_links))
+    work.sort(key=lambda item: item[1], reverse=True)
+    inserted = 0
+    for parent, position, segment, seg_links in work:
+        anchors = _anchors(segment, seg_links)
+        parent[position:position] = anchors
+        inserted += len(anchors)
     return inserted
+
+
+def _child_positions(parent: etree.Element) -> dict[int, int]:
+    """id(child) -> its index in `parent` (the first, as `list.index` finds it)."""
+    children = list(parent)
+    return {id(children[i]): i for i in range(len(children) - 1, -1, -1)}
+
+
+def _anchors(segment: Segment, links: list[Link]) -> list[etree.Element]:
+    """Cut the segment's text around `links`; return the anchors, in document order."""
+    text = segment.value
+    ordered = sorted(links, key=lambda link: link.start)
+    anchors: list[etree.Element] = []
+    if all(
+        link.start < link.end and (i == 0 or ordered[i - 1].end <= link.start)
+        for i, link in enumerate(ordered)
+    ):
+        # Disjoint links: every piece of the text is sliced once.
+        for i, link in enumerate(ordered):
+            start, end = link.start - segment.start, link.end - segment.start
+            following = ordered[i + 1].start - segment.start if i + 1 < len(ordered) else None
+            anchor = _anchor(link, text[start:end])
+            anchor.tail = text[end:following]
+            anchors.append(anchor)
+        segment.value = text[: ordered[0].start - segment.start]
+        return anchors
+    # Overlapping or empty links (which callers should not pass): cut from the end, as ever.
+    for link in sorted(links, key=lambda link: link.start, reverse=True):
+        start, end = link.start - segment.start, link.end - segment.start
+        anchor = _anchor(link, text[start:end])
+        anchor.tail = text[end:]
+        text = text[:start]
+        anchors.insert(0, anchor)
+    segment.value = text
+    return anchors
+
+
+def _anchor(link: Link, text: str) -> etree.Element:
+    anchor = etree.Element("a", {"href": link.href})
+    if link.title:
+        anchor.set("title", link.title)
+    if link.css_class:
+        anchor.set("class", link.css_class)
+    anchor.text = AtomicString(text)
+    return anchor
 
 
 def _segment_index(segments: list[Segment], start: int, end: int) -> int | None:
