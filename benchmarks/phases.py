@@ -252,7 +252,8 @@ def measure(config_file: Path, site_dir: Path | None = None, profile: Path | Non
     )
     manual_pages = state["manual_pages"]
     return {
-        "config": str(config_file),
+        # Relative to the repository: results are committed, machine paths are not.
+        "config": _relative(config_file),
         "manual_pages": manual_pages,
         "generated_pages": state["generated_pages"],
         "build_seconds": total,
@@ -263,6 +264,14 @@ def measure(config_file: Path, site_dir: Path | None = None, profile: Path | Non
         "phases": {key: seconds.get(key, 0.0) for key, _label in PHASES},
         "calls": {key: timers.calls.get(key, 0) for key, _label in PHASES},
     }
+
+
+def _relative(path: Path) -> str:
+    root = Path(__file__).resolve().parents[1]
+    try:
+        return path.resolve().relative_to(root).as_posix()
+    except ValueError:
+        return path.name
 
 
 def main(argv: list[str] | None = None) -> int:
