@@ -8,6 +8,8 @@ from mkdocs.config import base
 from mkdocs.config import config_options as c
 from mkdocs.config.base import ValidationError
 
+from qmsdocs.documents import REQUIRABLE_FIELDS
+
 __all__ = ["QMSConfig"]
 
 SEVERITIES = ("error", "warning", "info", "ignore")
@@ -102,20 +104,7 @@ class QMSConfig(base.Config):
 
     # Document control --------------------------------------------------------------------------
     document_fields = c.ListOfItems(
-        c.Choice(
-            (
-                "id",
-                "title",
-                "revision",
-                "status",
-                "owner",
-                "approved_by",
-                "approved_on",
-                "effective",
-                "review_due",
-                "history",
-            )
-        ),
+        c.Choice(REQUIRABLE_FIELDS),
         default=["id", "revision", "status", "owner"],
     )
     """Fields every `document:` block must give. Approved, effective and superseded documents

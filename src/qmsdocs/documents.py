@@ -62,7 +62,7 @@ COUNTED_STATUSES = frozenset({"approved", "effective"})
 DEFAULT_REQUIRED = ("id", "revision", "status", "owner")
 RELEASED_REQUIRED = ("approved_by", "approved_on")
 _RELEASED = frozenset({"approved", "effective", "superseded"})
-_FIELDS = {
+FIELDS = (
     "id",
     "title",
     "revision",
@@ -74,7 +74,10 @@ _FIELDS = {
     "review_due",
     "review_interval",
     "history",
-}
+)
+# A required review_due is also given by review_interval; it is not required on its own.
+REQUIRABLE_FIELDS = tuple(f for f in FIELDS if f != "review_interval")
+_FIELDS = set(FIELDS)
 _HISTORY_FIELDS = {"revision", "date", "author", "change"}
 _INTERVAL_RE = re.compile(r"^\s*(\d{1,3})\s*(day|week|month|year)s?\s*$", re.IGNORECASE)
 
