@@ -562,9 +562,11 @@ class QMSPlugin(BasePlugin[QMSConfig]):
         if file is None or not isinstance(file.page, Page) or file.page.content is None:
             return
         uses: dict[str, list[TermUse]] = defaultdict(list)
+        seen: set[tuple[str, str]] = set()  # (term, page): one "used on" link per page
         for record in sorted(self.records.values(), key=lambda r: r.page):
             for use in record.terms:
-                if use.page not in {u.page for u in uses[use.key]}:
+                if (use.key, use.page) not in seen:
+                    seen.add((use.key, use.page))
                     uses[use.key].append(use)
         listed = [
             t for t in self.vocabulary if self.config.glossary_list == "all" or uses.get(t.key)
