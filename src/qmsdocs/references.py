@@ -288,6 +288,14 @@ class Recognizer:
                 if not numbers:
                     cursor = pos
                     continue
+                if (
+                    len(numbers) == 1
+                    and numbers[0].number.isalpha()
+                    and text[numbers[0].link_end : numbers[0].link_end + 1] == ":"
+                ):
+                    # "Anhang A: Prozesslandkarte" labels a document's own appendix.
+                    cursor = pos
+                    continue
             end = numbers[-1].link_end
             trailing = _TRAILING_RE.match(text, end)
             if trailing is not None and (
