@@ -21,7 +21,7 @@ import click
 
 from qmsdocs.checker import SourceReading, check_sources
 from qmsdocs.editions import Editions, load_editions
-from qmsdocs.exports import coverage_csv, coverage_data
+from qmsdocs.exports import coverage_csv, coverage_data, generator
 from qmsdocs.findings import Finding, QMSDataError, Severity, apply_severities
 from qmsdocs.glossary import load_site_vocabulary
 from qmsdocs.scaffold import pending_data, pending_lines
@@ -50,6 +50,16 @@ _STANDARD_OPTION = click.option(
     default="iso9001-2015",
     show_default=True,
     help="Built-in catalogue id or path of a catalogue file.",
+)
+
+
+_TEXT_OR_JSON = click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="Output format.",
 )
 
 
@@ -254,14 +264,7 @@ def _read_manual(config_file: str) -> _Manual:
 
 @main.command()
 @click.argument("config_file", default="mkdocs.yml", required=False)
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["text", "json"]),
-    default="text",
-    show_default=True,
-    help="Output format.",
-)
+@_TEXT_OR_JSON
 @click.option("--strict", is_flag=True, help="Fail on warnings too.")
 def check(config_file: str, fmt: str, strict: bool) -> None:
     """Check a manual's clause coverage without building the site.
@@ -344,9 +347,7 @@ def coverage(config_file: str, fmt: str, output: str | None) -> None:
     info = _info(manual)
     if fmt == "json":
         text = (
-            json.dumps(
-                coverage_data(result, info, f"qmsdocs {_version()}"), indent=2, ensure_ascii=False
-            )
+            json.dumps(coverage_data(result, info, generator()), indent=2, ensure_ascii=False)
             + "\n"
         )
     elif fmt == "csv":
@@ -387,15 +388,6 @@ def _coverage_markdown(result: Any, info: Any) -> str:
         f"{overall.not_applicable} not applicable, {overall.missing} missing.",
     ]
     return "\n".join(lines) + "\n"
-
-
-def _version() -> str:
-    from importlib import metadata
-
-    try:
-        return metadata.version("qmsdocs")
-    except metadata.PackageNotFoundError:
-        return "unknown"
 
 
 @main.command()
@@ -497,14 +489,7 @@ def init(
     is_flag=True,
     help="Add the suggested clauses: front matter to the pages (nothing changes without it).",
 )
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["text", "json"]),
-    default="text",
-    show_default=True,
-    help="Output format.",
-)
+@_TEXT_OR_JSON
 def scan(path: Path, standard: str | None, write: bool, fmt: str) -> None:
     """Find the clauses an existing manual's pages address, and say so in front matter.
 

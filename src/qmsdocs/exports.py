@@ -11,7 +11,7 @@ import csv
 import io
 import json
 from collections.abc import Callable
-from importlib import resources
+from importlib import metadata, resources
 from typing import Any
 
 from qmsdocs.coverage import ClauseVerdict, Coverage
@@ -24,6 +24,7 @@ __all__ = [
     "coverage_json",
     "documents_csv",
     "documents_json",
+    "generator",
     "load_schema",
 ]
 
@@ -31,6 +32,14 @@ SCHEMA_ID = "qmsdocs-coverage/1"
 
 # page path -> (URL from the site root or None, page title)
 PageInfo = Callable[[str], tuple[str | None, str]]
+
+
+def generator() -> str:
+    """What wrote an export: "qmsdocs 0.1.0" (or "qmsdocs unknown" from a source tree)."""
+    try:
+        return f"qmsdocs {metadata.version('qmsdocs')}"
+    except metadata.PackageNotFoundError:
+        return "qmsdocs unknown"
 
 
 def load_schema() -> dict[str, Any]:

@@ -23,7 +23,7 @@ import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import replace
-from importlib import metadata, resources
+from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -38,6 +38,7 @@ from qmsdocs.coverage import Coverage, compute_coverage
 from qmsdocs.documents import DocumentControl, check_documents, today
 from qmsdocs.editions import Editions, load_editions
 from qmsdocs.exports import coverage_csv, coverage_json, documents_csv, documents_json
+from qmsdocs.exports import generator as export_generator
 from qmsdocs.findings import Finding, QMSDataError, Severity, apply_severities
 from qmsdocs.gitdates import git_last_changed
 from qmsdocs.glossary import TermUse, load_site_vocabulary, sections
@@ -746,7 +747,7 @@ class QMSPlugin(BasePlugin[QMSConfig]):
     def _write_exports(self, files: Files, register: list[dict[str, Any]]) -> None:
         assert self.coverage is not None
         info = _page_info(files)
-        generator = f"qmsdocs {_version()}"
+        generator = export_generator()
         documents = [
             {k: v for k, v in row.items() if k not in ("last_changed",)} for row in register
         ]
@@ -834,13 +835,6 @@ def _data_error_message(what: str, error: QMSDataError) -> str:
     lines = [f"qmsdocs: cannot load {what}:"]
     lines += [f"  {finding}" for finding in error.findings]
     return "\n".join(lines)
-
-
-def _version() -> str:
-    try:
-        return metadata.version("qmsdocs")
-    except metadata.PackageNotFoundError:  # running from a source tree
-        return "unknown"
 
 
 def _source_locator(page: Page, markdown: str) -> LineLocator:

@@ -13,6 +13,7 @@ from typing import Any
 import click
 
 from qmsdocs.editions import Editions
+from qmsdocs.findings import QMSDataError
 from qmsdocs.manual import Declaration
 from qmsdocs.rewrite import rewrite_clause_ids, write_atomically
 from qmsdocs.standards import load_builtin_catalogue
@@ -35,7 +36,7 @@ def find_correspondence(editions: Editions, target: str | None) -> Correspondenc
         if not candidates:
             try:
                 other = load_builtin_catalogue(target)
-            except Exception:
+            except QMSDataError:  # not a catalogue qmsdocs knows: no correspondence either
                 return None
             candidates = builtin_correspondences([primary, other])
     return candidates[0] if candidates else None
