@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 import subprocess
 import sys
@@ -137,6 +138,21 @@ def test_referenced_by_backlinks(site) -> None:
     html8 = built.html("clauses/iso9001-2015/8/index.html")
     block = html8[html8.index('data-clause="8.3"') :]
     assert "no page of this manual" in block[: block.index("</div>")]
+
+
+def test_referenced_by_is_capped_but_coverage_json_lists_every_page(site) -> None:
+    pages = {f"p{i}.md": f"# Page {i}\n\nSee clause 9.2 for audits.\n" for i in range(4)}
+    built = site(pages, plugins=["search", {"qmsdocs": {"backlinks_limit": 3}}])
+    html = built.html("clauses/iso9001-2015/9/index.html")
+    block = html[html.index('data-clause="9.2"') :]
+    referenced = block[
+        block.index("Referenced by") : block.index("</p>", block.index("Referenced by"))
+    ]
+    assert re.findall(r">(Page \d)</a>", referenced) == ["Page 0", "Page 1", "Page 2"]
+    assert "and 1 more page<" in referenced
+    data = json.loads(built.html("coverage.json"))
+    clause = next(c for c in data["clauses"] if c["clause"] == "9.2")
+    assert clause["referenced_by"] == [f"p{i}.md" for i in range(4)]
 
 
 def test_range_is_recorded_for_every_clause_it_spans(site) -> None:

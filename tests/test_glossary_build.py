@@ -232,3 +232,34 @@ def test_standalone_extension_links_terms() -> None:
         extensions=[QMSExtension(page_path="a/b.md")],
     )
     assert 'href="../glossary.md#term-top-management"' in html
+
+
+def _used_on(html: str, key: str) -> str:
+    entry = html[html.index(f'data-term="{key}"') :]
+    return entry[entry.index("Used on") : entry.index("</p>", entry.index("Used on"))]
+
+
+@pytest.mark.parametrize(("limit", "shown", "more"), [(2, 2, "and 3 more pages"), (0, 5, None)])
+def test_used_on_lists_are_capped_and_count_the_rest(
+    site, limit: int, shown: int, more: str | None
+) -> None:
+    pages = {f"p{i}.md": f"# Page {i}\n\nEach audit is planned.\n" for i in range(5)}
+    built = site(pages, plugins=["search", {"qmsdocs": {"backlinks_limit": limit}}])
+    used = _used_on(built.html("glossary/index.html"), "audit")
+    # Sorted by title, so the first ones are the pages a reader finds first.
+    assert re.findall(r">(Page \d)</a>", used) == [f"Page {i}" for i in range(shown)]
+    if more:
+        assert more in used
+    else:
+        assert "more page" not in used
+
+
+def test_one_page_more_is_singular(site) -> None:
+    pages = {f"p{i}.md": f"# Page {i}\n\nEach audit is planned.\n" for i in range(3)}
+    built = site(pages, plugins=["search", {"qmsdocs": {"backlinks_limit": 2}}])
+    assert "and 1 more page<" in _used_on(built.html("glossary/index.html"), "audit")
+
+
+def test_negative_backlinks_limit_is_a_config_error(site) -> None:
+    with pytest.raises(Abort):
+        site({"index.md": "# Home\n"}, plugins=["search", {"qmsdocs": {"backlinks_limit": -1}}])

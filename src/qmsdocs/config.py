@@ -81,6 +81,11 @@ class QMSConfig(base.Config):
     """Longest term tooltip, in characters; longer explanations are cut at a sentence or
     word, with an ellipsis."""
 
+    backlinks_limit = c.Type(int, default=10)
+    """Most pages listed under a glossary entry's "Used on" and a clause's "Referenced by";
+    the rest are counted ("and 14 more pages"). 0 lists every page. Coverage ("Addressed
+    by") is always listed in full, and `coverage.json` has every reference."""
+
     # Coverage and the publishing gate ---------------------------------------------------------
     heading_coverage = c.Choice(("titles", "numbers", "off"), default="titles")
     """Which headings count as addressing a clause. `titles`: a heading that starts with the
@@ -151,4 +156,8 @@ class QMSConfig(base.Config):
                 failed.append((key, ValidationError(f"unknown qmsdocs option '{key}'{hint}")))
             else:
                 kept.append((key, message))
+        for key in ("backlinks_limit", "tooltip_length", "review_warning_days"):
+            value = self.get(key)
+            if isinstance(value, int) and value < 0:
+                failed.append((key, ValidationError(f"must be 0 or more, not {value}")))
         return failed, kept

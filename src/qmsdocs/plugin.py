@@ -63,6 +63,7 @@ from qmsdocs.pages import (
 from qmsdocs.records import LineLocator, PageRecord, Reference
 from qmsdocs.references import Recognizer
 from qmsdocs.render import GlossaryViews, Renderer, Views, document_view, render_clause_status
+from qmsdocs.sitepages import SitePages
 from qmsdocs.sources import source_problems, symlink_loops
 from qmsdocs.standards import Catalogue
 from qmsdocs.terms import TermMatcher
@@ -495,11 +496,12 @@ class QMSPlugin(BasePlugin[QMSConfig]):
         self.coverage = self.coverages[self.catalogue.id]
         self.declarations = declarations
         documents = [f.document for f in self.front.values() if f.document is not None]
-        register = self._document_views(documents, files)
-        self._fill_pages(env, files, references)
-        self._fill_glossary(env, files)
-        self._fill_register(env, files, register)
-        self._write_exports(files, register)
+        site = SitePages(files)
+        register = self._document_views(documents, site)
+        self._fill_pages(env, site, references)
+        self._fill_glossary(env, site)
+        self._fill_register(env, site, register)
+        self._write_exports(site, register)
         findings = list(self.data_findings) + list(self.extra_findings)
         findings += check_documents(documents, self.today, self.config.review_warning_days)
         findings += [f for front in self.front.values() for f in front.findings]
@@ -516,7 +518,7 @@ class QMSPlugin(BasePlugin[QMSConfig]):
         return env
 
     def _fill_pages(
-        self, env: jinja2.Environment, files: Files, references: list[Reference]
+        self, env: jinja2.Environment, site: SitePages, references: list[Reference]
     ) -> None:
         assert self.context is not None and self.coverage is not None
         renderer = Renderer(env)
@@ -528,10 +530,10 @@ class QMSPlugin(BasePlugin[QMSConfig]):
             *[p for p in (self.coverage_page, self.transition_page) if p],
         ]
         for src_uri in [*pages, *sorted(self.dynamic)]:
-            file = files.get_file_from_path(src_uri)
+            file = site.file(src_uri)
             if file is None or not isinstance(file.page, Page) or file.page.content is None:
                 continue
-            url_for, title_for = _url_maker(files, file), _title_maker(files)
+            url_for, title_for = site.url_maker(file), site.title_for
             cache: dict[str, Views] = {}
 
             def views_for(
@@ -546,7 +548,12 @@ class QMSPlugin(BasePlugin[QMSConfig]):
                     coverage = self.coverages.get(catalogue_id, self.coverage)
                     assert coverage is not None
                     cache[catalogue_id] = Views(
-                        coverage, self.context.layout, url_for, title_for, src_uri
+                        coverage,
+                        self.context.layout,
+                        url_for,
+                        title_for,
+                        src_uri,
+                        backlinks_limit=self.config.backlinks_limit,
                     )
                 return cache[catalogue_id]
 
@@ -555,11 +562,11 @@ class QMSPlugin(BasePlugin[QMSConfig]):
 
             _fill_page(file.page, fill)
 
-    def _fill_glossary(self, env: jinja2.Environment, files: Files) -> None:
+    def _fill_glossary(self, env: jinja2.Environment, site: SitePages) -> None:
         """Fill the glossary page: entries, "used on" backlinks, the A to Z index."""
         if not self.glossary_page or self.vocabulary is None:
             return
-        file = files.get_file_from_path(self.glossary_page)
+        file = site.file(self.glossary_page)
         if file is None or not isinstance(file.page, Page) or file.page.content is None:
             return
         uses: dict[str, list[TermUse]] = defaultdict(list)
@@ -573,7 +580,12 @@ class QMSPlugin(BasePlugin[QMSConfig]):
             t for t in self.vocabulary if self.config.glossary_list == "all" or uses.get(t.key)
         ]
         views = GlossaryViews(
-            self.vocabulary, uses, _url_maker(files, file), _title_maker(files), listed
+            self.vocabulary,
+            uses,
+            site.url_maker(file),
+            site.title_for,
+            listed,
+            backlinks_limit=self.config.backlinks_limit,
         )
         renderer = Renderer(env)
         groups = {s.id: s for s in sections(self.vocabulary, listed)}
@@ -654,10 +666,10 @@ class QMSPlugin(BasePlugin[QMSConfig]):
         return ""
 
     def _document_views(
-        self, documents: list[DocumentControl], files: Files
+        self, documents: list[DocumentControl], site: SitePages
     ) -> list[dict[str, Any]]:
         """The register's rows: every controlled document, by id (then page)."""
-        info = _page_info(files)
+        info = site.info
         rows = []
         for document in sorted(documents, key=lambda d: (d.id.casefold(), d.page)):
             url, title = info(document.page)
@@ -674,15 +686,15 @@ class QMSPlugin(BasePlugin[QMSConfig]):
         return rows
 
     def _fill_register(
-        self, env: jinja2.Environment, files: Files, register: list[dict[str, Any]]
+        self, env: jinja2.Environment, site: SitePages, register: list[dict[str, Any]]
     ) -> None:
         if not self.register_page:
             return
-        file = files.get_file_from_path(self.register_page)
+        file = site.file(self.register_page)
         if file is None or not isinstance(file.page, Page):
             return
         renderer = Renderer(env)
-        url_for = _url_maker(files, file)
+        url_for = site.url_maker(file)
         rows = [{**row, "url": url_for(row["page"], None)} for row in register]
         counts = {
             "overdue": sum(r["review_state"] == "overdue" for r in rows),
@@ -744,15 +756,15 @@ class QMSPlugin(BasePlugin[QMSConfig]):
             review=[i for i in items if i["review"]],
         )
 
-    def _write_exports(self, files: Files, register: list[dict[str, Any]]) -> None:
+    def _write_exports(self, site: SitePages, register: list[dict[str, Any]]) -> None:
         assert self.coverage is not None
-        info = _page_info(files)
+        info = site.info
         generator = export_generator()
         documents = [
             {k: v for k, v in row.items() if k not in ("last_changed",)} for row in register
         ]
         for src_uri, kind in self.exports.items():
-            file = files.get_file_from_path(src_uri)
+            file = site.file(src_uri)
             if file is None:
                 continue
             kind, _, catalogue_id = kind.partition(":")
@@ -869,48 +881,3 @@ def _relink(nav: Navigation) -> None:
         page.previous_page = pages[index - 1] if index > 0 else None
         page.next_page = pages[index + 1] if index + 1 < len(pages) else None
     nav.pages = pages
-
-
-def _url_maker(files: Files, from_file: File) -> Callable[[str, str | None], str]:
-    def url_for(page: str, anchor: str | None) -> str:
-        target = files.get_file_from_path(page)
-        url = target.url_relative_to(from_file) if target is not None else page
-        return f"{url}#{anchor}" if anchor else url
-
-    return url_for
-
-
-def _title_maker(files: Files) -> Callable[[str, str | None], tuple[str, str | None]]:
-    def title_for(page: str, anchor: str | None) -> tuple[str, str | None]:
-        file = files.get_file_from_path(page)
-        if file is None or not isinstance(file.page, Page):
-            return posixpath.basename(page), None
-        title = str(file.page.title or posixpath.basename(page))
-        section = _section_title(file.page, anchor)
-        # A section that is the page's own title is the page, not a section of it.
-        return title, section if section != title else None
-
-    return title_for
-
-
-def _page_info(files: Files) -> Callable[[str], tuple[str | None, str]]:
-    def info(page: str) -> tuple[str | None, str]:
-        file = files.get_file_from_path(page)
-        if file is None:
-            return None, posixpath.basename(page)
-        title = file.page.title if isinstance(file.page, Page) and file.page.title else None
-        return file.url, str(title or posixpath.basename(page))
-
-    return info
-
-
-def _section_title(page: Page, anchor: str | None) -> str | None:
-    if not anchor:
-        return None
-    stack = list(page.toc)
-    while stack:
-        item = stack.pop()
-        if item.id == anchor:
-            return str(item.title)
-        stack.extend(item.children)
-    return None

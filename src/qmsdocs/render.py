@@ -31,6 +31,7 @@ __all__ = [
     "Renderer",
     "UrlFor",
     "Views",
+    "capped",
     "document_view",
     "render_clause_status",
 ]
@@ -68,6 +69,7 @@ class Views:
         url_for: See `UrlFor`.
         title_for: See `TitleFor`.
         from_page: Docs-relative path of the page the fragments land on.
+        backlinks_limit: Most pages listed as "referenced by" (0: all); see `capped`.
     """
 
     def __init__(
@@ -77,6 +79,8 @@ class Views:
         url_for: UrlFor,
         title_for: TitleFor,
         from_page: str,
+        *,
+        backlinks_limit: int = 0,
     ) -> None:
         self.coverage = coverage
         self.catalogue = coverage.catalogue
@@ -84,15 +88,20 @@ class Views:
         self.url_for = url_for
         self.title_for = title_for
         self.from_page = from_page
+        self.backlinks_limit = backlinks_limit
+        self._clause_links: dict[str, dict[str, str]] = {}
 
     def clause_link(self, clause: Clause) -> dict[str, str]:
-        page, anchor = self.layout.target(self.catalogue.id, clause)
-        return {
-            "id": clause.id,
-            "title": clause.title or "",
-            "context": self.catalogue.context_title(clause.id),
-            "url": self.url_for(page, anchor),
-        }
+        link = self._clause_links.get(clause.id)
+        if link is None:
+            page, anchor = self.layout.target(self.catalogue.id, clause)
+            link = self._clause_links[clause.id] = {
+                "id": clause.id,
+                "title": clause.title or "",
+                "context": self.catalogue.context_title(clause.id),
+                "url": self.url_for(page, anchor),
+            }
+        return dict(link)  # callers add keys of their own
 
     def location(self, page: str, anchor: str | None) -> dict[str, str]:
         title, section = self.title_for(page, anchor)
@@ -116,14 +125,14 @@ class Views:
                 result.append(location)
         return result
 
-    def references(self, references: list[Reference]) -> list[dict[str, str]]:
-        seen: set[str] = set()
-        result = []
-        for reference in sorted(references, key=lambda r: r.page):
-            if reference.page not in seen:
-                seen.add(reference.page)
-                result.append(self.location(reference.page, reference.section))
-        return result
+    def references(self, references: list[Reference]) -> tuple[list[dict[str, str]], int]:
+        """The pages citing a clause (first citation per page), capped; and how many more."""
+        first: dict[str, Reference] = {}
+        for reference in references:
+            first.setdefault(reference.page, reference)
+        pages = sorted(first)
+        shown, more = capped(pages, self.backlinks_limit)
+        return [self.location(page, first[page].section) for page in shown], more
 
     def verdict(self, verdict: ClauseVerdict) -> dict[str, Any]:
         exclusion = verdict.exclusion
@@ -145,7 +154,6 @@ class Views:
                 if exclusion
                 else None
             ),
-            "referenced_by": self.references(verdict.referenced_by),
         }
 
     def summaries(self) -> list[dict[str, Any]]:
@@ -185,12 +193,26 @@ def render_clause_status(
 ) -> str:
     """What the manual says about one clause, under its heading on the clause page."""
     verdict = views.coverage.verdicts.get(clause.id) if views else None
+    referenced_by, more = views.references(references) if views else ([], 0)
     return renderer.render(
         "clause-status.html",
         clause=clause,
         verdict=views.verdict(verdict) if views and verdict else None,
-        referenced_by=views.references(references) if views else [],
+        referenced_by=referenced_by,
+        referenced_more=more,
     )
+
+
+def capped(items: list[Any], limit: int) -> tuple[list[Any], int]:
+    """The first `limit` items (all if `limit` is 0) and how many were left out.
+
+    Backlink lists grow with the manual: a term used on 300 pages would list 300 links under
+    its glossary entry, which nobody reads and every page view downloads. The count keeps what
+    is left out visible.
+    """
+    if limit <= 0 or len(items) <= limit:
+        return items, 0
+    return items[:limit], len(items) - limit
 
 
 class GlossaryViews:
@@ -202,6 +224,7 @@ class GlossaryViews:
         url_for: See `UrlFor` (relative to the glossary page).
         title_for: See `TitleFor`.
         listed: The terms the page lists (all, or only the used ones).
+        backlinks_limit: Most pages listed as "used on" (0: all); see `capped`.
     """
 
     def __init__(
@@ -211,12 +234,15 @@ class GlossaryViews:
         url_for: UrlFor,
         title_for: TitleFor,
         listed: list[Term],
+        *,
+        backlinks_limit: int = 0,
     ) -> None:
         self.vocabulary = vocabulary
         self.uses = uses
         self.url_for = url_for
         self.title_for = title_for
         self.listed = listed
+        self.backlinks_limit = backlinks_limit
         self._listed_keys = {t.key for t in listed}
 
     def _term_link(self, term: Term) -> dict[str, str]:
@@ -224,8 +250,14 @@ class GlossaryViews:
 
     def entry(self, term: Term) -> dict[str, Any]:
         see = [self.vocabulary.get(key) for key in term.see]
+        # Sorted by page title; only the links shown are built.
+        uses = sorted(
+            self.uses.get(term.key, []),
+            key=lambda u: (self.title_for(u.page, None)[0].casefold(), u.page),
+        )
+        shown, more = capped(uses, self.backlinks_limit)
         used_on = []
-        for use in self.uses.get(term.key, []):
+        for use in shown:
             title, section = self.title_for(use.page, use.section)
             used_on.append(
                 {
@@ -243,7 +275,8 @@ class GlossaryViews:
             "see": [
                 self._term_link(t) for t in see if t is not None and t.key in self._listed_keys
             ],
-            "used_on": sorted(used_on, key=lambda u: (u["title"].casefold(), u["url"])),
+            "used_on": used_on,
+            "used_more": more,
         }
 
     def letters(self) -> list[dict[str, Any]]:
