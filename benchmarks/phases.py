@@ -38,8 +38,8 @@ PHASES = [
     ("setup.recognizer", "  of which clause recogniser build"),
     ("setup.glossary", "  of which glossary loading"),
     ("front_matter", "front matter and document control (on_page_markdown)"),
-    ("link.clauses", "linking: clause references (tree processor)"),
-    ("link.terms", "linking: terms (tree processor)"),
+    ("link.prose", "linking: clause references and terms (tree processor, one walk)"),
+    ("link.targets", "linking: final URLs of the links (tree processor)"),
     ("link.headings", "linking: heading coverage (tree processor)"),
     ("link.explicit", "linking: explicit references (tree processor)"),
     ("link.anchors", "linking: anchors of generated pages (tree processor)"),
@@ -144,8 +144,8 @@ def _install(timers: _Timers) -> dict[str, Any]:
     _wrap(QMSPlugin, "_write_exports", timers, "exports")
     _wrap(QMSPlugin, "_report", timers, "report")
     processors = {
-        "ClauseLinkTreeprocessor": "link.clauses",
-        "TermLinkTreeprocessor": "link.terms",
+        "ProseLinkTreeprocessor": "link.prose",
+        "LinkTargetTreeprocessor": "link.targets",
         "HeadingCoverageTreeprocessor": "link.headings",
         "ExplicitReferenceTreeprocessor": "link.explicit",
         "ClauseAnchorTreeprocessor": "link.anchors",
@@ -220,15 +220,15 @@ def measure(config_file: Path, site_dir: Path | None = None, profile: Path | Non
         total_cpu = time.process_time() - cpu
     gc.callbacks.remove(gc_callback)
     seconds = dict(timers.seconds)
-    # Scans made by the clause tree processor (headings and front matter scan too).
+    # Scans made by the prose tree processor (headings and front matter scan too).
     seconds["link.scan"] = seconds.pop("link.scan.raw", 0.0)
     qmsdocs_own = sum(
         seconds.get(k, 0.0)
         for k in (
             "setup",
             "front_matter",
-            "link.clauses",
-            "link.terms",
+            "link.prose",
+            "link.targets",
             "link.headings",
             "link.explicit",
             "link.anchors",
@@ -242,8 +242,8 @@ def measure(config_file: Path, site_dir: Path | None = None, profile: Path | Non
         seconds.get(k, 0.0)
         for k in (
             "front_matter",
-            "link.clauses",
-            "link.terms",
+            "link.prose",
+            "link.targets",
             "link.headings",
             "link.explicit",
             "link.anchors",

@@ -84,7 +84,7 @@ def test_runner_smoke(tmp_path: Path) -> None:
     assert results["check"]["10"]["wall"] > 0
     phases = results["phases"]["10"]
     assert phases["manual_pages"] == 10 and phases["generated_pages"] > 0
-    assert phases["phases"]["link.terms"] > 0 and phases["phases"]["link.clauses"] > 0
+    assert phases["phases"]["link.prose"] > 0 and phases["phases"]["link.targets"] > 0
     assert {row["kind"] for row in results["adversarial"]} >= {"prose", "section-signs"}
 
     text = run.report(results)
@@ -99,7 +99,7 @@ def test_runner_smoke(tmp_path: Path) -> None:
         assert heading in text
     assert re.search(r"^\| 10 \| plain \| [\d.]+ \| [\d.]+ \| \d+ \| 1\.00x \|", text, re.M)
     assert re.search(r"^\| 10 \| qmsdocs \| [\d.]+ \| [\d.]+ \| \d+ \| [\d.]+x \|", text, re.M)
-    assert re.search(r"^\| linking: terms \(tree processor\) \|", text, re.M)
+    assert re.search(r"^\| linking: clause references and terms \(", text, re.M)
     assert re.search(r"^\| section-signs \|", text, re.M)
     assert re.search(r"^\| peak memory at 10 pages", text, re.M)
 

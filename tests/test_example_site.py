@@ -59,3 +59,48 @@ def test_example_does_not_write_into_docs() -> None:
     # The build must never add files to docs/ (generated pages live only in the site).
     assert not (REPO / "docs" / "clauses").exists()
     assert shutil.which("mkdocs") is not None
+
+
+_LINK_RE = re.compile(r'<a class="qms-(?:term|clause)" href="([^"]*)"')
+_ID_RE = re.compile(r'\bid="([^"]+)"')
+
+
+def _broken_links(site_dir: Path, directory_urls: bool) -> tuple[int, list[str]]:
+    """Every term and clause link of a built site, resolved as a browser would."""
+    ids: dict[Path, set[str]] = {}
+    checked, broken = 0, []
+    for page in sorted(site_dir.rglob("*.html")):
+        for href in _LINK_RE.findall(page.read_text(encoding="utf-8")):
+            checked += 1
+            path, _, fragment = href.partition("#")
+            target = (page.parent / path).resolve() if path else page
+            if target.is_dir() or path.endswith("/"):
+                target = target / "index.html"
+            if not target.is_file():
+                broken.append(f"{page.relative_to(site_dir)}: {href} (no page)")
+                continue
+            if target not in ids:
+                ids[target] = set(_ID_RE.findall(target.read_text(encoding="utf-8")))
+            if fragment and fragment not in ids[target]:
+                broken.append(f"{page.relative_to(site_dir)}: {href} (no anchor)")
+    assert directory_urls == (site_dir / "glossary" / "index.html").is_file()
+    return checked, broken
+
+
+@pytest.mark.parametrize("directory_urls", [True, False])
+def test_every_term_and_clause_link_reaches_its_anchor(
+    tmp_path: Path, directory_urls: bool
+) -> None:
+    """qmsdocs writes the final URLs of its links itself (MkDocs does not check them again):
+    every one must reach an existing page and anchor, with both URL styles."""
+    site_dir = tmp_path / "site"
+    config = load_config(
+        str(REPO / "mkdocs.yml"),
+        strict=True,
+        site_dir=str(site_dir),
+        use_directory_urls=directory_urls,
+    )
+    build(config)
+    checked, broken = _broken_links(site_dir, directory_urls)
+    assert checked > 200
+    assert broken == []

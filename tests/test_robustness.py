@@ -322,12 +322,11 @@ def test_linking_twice_changes_nothing(source: str) -> None:
     once = md.convert(source)
     root = etree.fromstring(f"<div>{once}</div>")
     before = etree.tostring(root, encoding="unicode")
-    from qmsdocs.markdown_ext import ClauseLinkTreeprocessor, PageContext, TermLinkTreeprocessor
+    from qmsdocs.markdown_ext import PageContext, ProseLinkTreeprocessor
 
     context = extension._build_context()
     context.current = PageContext("manual/page.md", link_terms="all")
-    for processor in (ClauseLinkTreeprocessor(md, context), TermLinkTreeprocessor(md, context)):
-        processor.run(root)
+    ProseLinkTreeprocessor(md, context).run(root)
     assert etree.tostring(root, encoding="unicode") == before
 
 

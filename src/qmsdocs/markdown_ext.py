@@ -7,8 +7,13 @@ Markdown extensions:
     markdown.markdown(text, extensions=["qmsdocs"],
                       extension_configs={"qmsdocs": {"page_path": "manual/scope.md"}})
 
-It never imports MkDocs. Links are emitted as relative `.md#anchor` paths before MkDocs'
-own link processor runs, so MkDocs rewrites them for `use_directory_urls` and validates them.
+It never imports MkDocs. On its own, it emits relative `.md#anchor` links (which MkDocs'
+link processor, if it runs, rewrites for `use_directory_urls`). Under the plugin, whose
+generated pages are the only targets of these links, each link is written with a
+`qmsdocs:` target that MkDocs' link processor passes over, and the final relative URL is set
+after it by `LinkTargetTreeprocessor`: a page holds dozens of these links, and resolving and
+validating each again costs MkDocs more than all of qmsdocs' linking. The targets exist by
+construction (the plugin generates them); the test suite checks every link of a built site.
 """
 
 from __future__ import annotations
@@ -38,14 +43,16 @@ from qmsdocs.manual import (
 )
 from qmsdocs.records import LineLocator, PageRecord, Reference
 from qmsdocs.references import Recognizer, citation_findings
-from qmsdocs.standards import resolve_catalogue
+from qmsdocs.standards import Catalogue, Clause, resolve_catalogue
 from qmsdocs.terms import TermMatcher
-from qmsdocs.textruns import Link, insert_links, iter_runs
+from qmsdocs.textruns import Link, Run, insert_links, iter_runs
 from qmsdocs.vocabulary import Vocabulary, load_vocabulary
 
 __all__ = ["BuildContext", "PageContext", "QMSExtension", "makeExtension"]
 
 _ESCAPED_RE = re.compile("\x02([0-9]+)\x03")
+# Links to the generated pages, written before MkDocs' relpath and resolved after it.
+DEFERRED_SCHEME = "qmsdocs:"
 CLAUSE_LINK_CLASS = "qms-clause"
 TERM_LINK_CLASS = "qms-term"
 LinkTerms = Literal["first", "all", "off"]
@@ -66,7 +73,12 @@ class PageContext:
     heading_mode: HeadingMode = "titles"
     link_terms: LinkTerms = "first"
     heading_ids: dict[str, str] = field(default_factory=dict)  # generated pages' anchors
+    # Under the plugin: docs path of a generated page -> its URL relative to this page (None
+    # if there is no such page); links are then deferred (see the module's docstring).
+    resolve: Callable[[str], str | None] | None = None
     linked_terms: set[str] = field(default_factory=set)
+    # (href, tooltip) of each term and clause linked from this page, looked up once per page.
+    targets: dict[tuple[str, str], tuple[str, str] | None] = field(default_factory=dict)
     # (plain text, line) of the headings of the page's source, in order (see heading_line).
     source_headings: list[tuple[str, int]] | None = None
 
@@ -107,13 +119,38 @@ class BuildContext:
     tooltip_length: int = 220
     current: PageContext | None = None
 
-    def term_link(self, key: str, from_page: str) -> tuple[str, str] | None:
-        """(href, tooltip) of a term's glossary entry, seen from `from_page`."""
+    def href(self, page: PageContext, target: str, fragment: str) -> str:
+        """A link from `page` to `target#fragment` (deferred under the plugin)."""
+        if page.resolve is None:
+            return relative_href(page.src_path, target, fragment)
+        return f"{DEFERRED_SCHEME}{target}#{fragment}"
+
+    def term_link(self, page: PageContext, key: str) -> tuple[str, str] | None:
+        """(href, tooltip) of a term's glossary entry, seen from `page`."""
+        cache_key = ("term", key)
+        if cache_key in page.targets:
+            return page.targets[cache_key]
         term = self.vocabulary.get(key) if self.vocabulary else None
-        if term is None or self.glossary_page is None:
-            return None
-        href = relative_href(from_page, self.glossary_page, anchor(term))
-        return href, tooltip(term.explanation, self.tooltip_length)
+        link = None
+        if term is not None and self.glossary_page is not None:
+            href = self.href(page, self.glossary_page, anchor(term))
+            link = href, tooltip(term.explanation, self.tooltip_length)
+        page.targets[cache_key] = link
+        return link
+
+    def clause_link(
+        self, page: PageContext, catalogue: Catalogue, clause: Clause
+    ) -> tuple[str, str]:
+        """(href, tooltip) of a clause on its clause page, seen from `page`."""
+        cache_key = (catalogue.id, clause.id)
+        link = page.targets.get(cache_key)
+        if link is None:
+            target, fragment = self.layout.target(catalogue.id, clause)
+            link = page.targets[cache_key] = (
+                self.href(page, target, fragment),
+                catalogue.tooltip(clause.id),
+            )
+        return link
 
 
 def _guarded(run: Callable[[Any, etree.Element], None]) -> Callable[[Any, etree.Element], None]:
@@ -218,59 +255,6 @@ class HeadingCoverageTreeprocessor(_Processor):
                 page.record.findings.append(finding)
 
 
-class ClauseLinkTreeprocessor(_Processor):
-    """Links the clause citations of the prose and records them on the page's record."""
-
-    name = "qmsdocs_clause_links"
-
-    @_guarded
-    def run(self, root: etree.Element) -> None:
-        page = self.context.current
-        if page is None or page.generated:
-            return
-        recognizer = self.context.recognizer
-        layout = self.context.layout
-        for run in iter_runs(root, self.md.htmlStash.rawHtmlBlocks):
-            citations = recognizer.scan(run.text)
-            if not citations:
-                continue
-            links: list[Link] = []
-            for citation in citations:
-                if citation.catalogue is None:
-                    continue
-                catalogue = recognizer.catalogue(citation.catalogue)
-                if citation.unknown:
-                    page.record.findings.extend(
-                        citation_findings(
-                            citation,
-                            catalogue,
-                            page.src_path,
-                            page.locator.line(citation.text),
-                            recognizer,
-                        )
-                    )
-                for clause_id in citation.clauses:
-                    page.record.references.append(
-                        Reference(
-                            catalogue.id, clause_id, page.src_path, run.section, citation.text
-                        )
-                    )
-                if not page.link_clauses:
-                    continue
-                for item in citation.links:
-                    clause = catalogue[item.clause_id]
-                    links.append(
-                        Link(
-                            item.start,
-                            item.end,
-                            layout.href(catalogue.id, clause, page.src_path),
-                            catalogue.tooltip(clause.id),
-                            CLAUSE_LINK_CLASS,
-                        )
-                    )
-            insert_links(run, links)
-
-
 class ExplicitReferenceTreeprocessor(_Processor):
     """Resolves the explicit reference syntax, a plain Markdown link with a pseudo-scheme:
 
@@ -330,7 +314,7 @@ class ExplicitReferenceTreeprocessor(_Processor):
             return None
         page.record.terms.append(TermUse(term.key, page.src_path, None))
         page.linked_terms.add(term.key)
-        target = self.context.term_link(term.key, page.src_path)
+        target = self.context.term_link(page, term.key)
         if target is None:
             return None
         return target[0], target[1], TERM_LINK_CLASS
@@ -351,8 +335,8 @@ class ExplicitReferenceTreeprocessor(_Processor):
             )
             return None
         page.record.references.append(Reference(catalogue.id, clause.id, page.src_path, None, href))
-        href = self.context.layout.href(catalogue.id, clause, page.src_path)
-        return href, catalogue.tooltip(clause.id), CLAUSE_LINK_CLASS
+        href, title = self.context.clause_link(page, catalogue, clause)
+        return href, title, CLAUSE_LINK_CLASS
 
 
 def _unwrap(link: etree.Element, parent: etree.Element | None) -> None:
@@ -374,51 +358,127 @@ def _unwrap(link: etree.Element, parent: etree.Element | None) -> None:
     parent.remove(link)
 
 
-class TermLinkTreeprocessor(_Processor):
-    """Links glossary terms in the prose to their entries, with the explanation as tooltip.
+class ProseLinkTreeprocessor(_Processor):
+    """Links the clause citations and glossary terms of the prose, in one walk of the page.
 
-    Only the first occurrence of a term on a page is linked by default (`link_terms: all`
-    links every one); every occurrence is recorded for the glossary's "used on" lists.
-    Terms in tables are recorded but not linked: a table full of links is hard to read.
+    Clause citations are recorded on the page's record (references) and linked to their
+    clause pages. Terms link to their glossary entries with the explanation as tooltip: only
+    the first occurrence of a term on a page by default (`link_terms: all` links every one);
+    every term is recorded for the glossary's "used on" lists. Terms in tables are recorded
+    but not linked (a table full of links is hard to read); clauses in tables are linked.
     """
 
-    name = "qmsdocs_term_links"
+    name = "qmsdocs_prose_links"
 
     @_guarded
     def run(self, root: etree.Element) -> None:
         page = self.context.current
-        matcher = self.context.matcher
-        if page is None or page.generated or matcher is None:
+        if page is None or page.generated:
             return
-        raw_html = self.md.htmlStash.rawHtmlBlocks
-        link = page.link_terms != "off" and self.context.glossary_page is not None
+        matcher = self.context.matcher
+        link_terms = page.link_terms != "off" and self.context.glossary_page is not None
+        tables = list(root.iter("table"))
+        in_tables = {id(element) for table in tables for element in table.iter()}
         used: set[str] = set()
-        # Record the terms of tables first (never linked), then link the prose.
-        for table in root.iter("table"):
-            for run in iter_runs(table, raw_html):
-                for match in matcher.find_all(run.text):
-                    self._use(page, match.key, run.section, used)
-        for run in iter_runs(root, raw_html, skip=frozenset({"table"})):
-            matches = matcher.find_all(run.text)
-            if not matches:
-                continue
-            links: list[Link] = []
-            for match in matches:
-                self._use(page, match.key, run.section, used)
-                if not link or (page.link_terms == "first" and match.key in page.linked_terms):
-                    continue
-                target = self.context.term_link(match.key, page.src_path)
-                if target is None:
-                    continue
-                links.append(Link(match.start, match.end, target[0], target[1], TERM_LINK_CLASS))
-                page.linked_terms.add(match.key)
-            insert_links(run, links)
+        for run in iter_runs(root, self.md.htmlStash.rawHtmlBlocks):
+            links = self._clause_links(page, run)
+            if matcher is not None:
+                in_table = bool(in_tables) and id(run.segments[0].element) in in_tables
+                self._term_links(page, run, matcher, link_terms and not in_table, used, links)
+            if links:
+                insert_links(run, links)
 
-    @staticmethod
-    def _use(page: PageContext, key: str, section: str | None, used: set[str]) -> None:
-        if key not in used:
-            used.add(key)
-            page.record.terms.append(TermUse(key, page.src_path, section))
+    def _clause_links(self, page: PageContext, run: Run) -> list[Link]:
+        recognizer = self.context.recognizer
+        citations = recognizer.scan(run.text)
+        links: list[Link] = []
+        for citation in citations:
+            if citation.catalogue is None:
+                continue
+            catalogue = recognizer.catalogue(citation.catalogue)
+            if citation.unknown:
+                page.record.findings.extend(
+                    citation_findings(
+                        citation,
+                        catalogue,
+                        page.src_path,
+                        page.locator.line(citation.text),
+                        recognizer,
+                    )
+                )
+            for clause_id in citation.clauses:
+                page.record.references.append(
+                    Reference(catalogue.id, clause_id, page.src_path, run.section, citation.text)
+                )
+            if not page.link_clauses:
+                continue
+            for item in citation.links:
+                href, title = self.context.clause_link(page, catalogue, catalogue[item.clause_id])
+                links.append(Link(item.start, item.end, href, title, CLAUSE_LINK_CLASS))
+        return links
+
+    def _term_links(
+        self,
+        page: PageContext,
+        run: Run,
+        matcher: TermMatcher,
+        link: bool,
+        used: set[str],
+        links: list[Link],
+    ) -> None:
+        """Record the run's terms; add links for those to link, clear of the clause links."""
+        matches = matcher.find_all(run.text)
+        if not matches:
+            return
+        taken = [(c.start, c.end) for c in links]
+        every = page.link_terms == "all"
+        for match in matches:
+            if match.key not in used:
+                used.add(match.key)
+                page.record.terms.append(TermUse(match.key, page.src_path, run.section))
+            if not link or (not every and match.key in page.linked_terms):
+                continue
+            if taken and any(start < match.end and match.start < end for start, end in taken):
+                continue
+            target = self.context.term_link(page, match.key)
+            if target is None:
+                continue
+            links.append(Link(match.start, match.end, target[0], target[1], TERM_LINK_CLASS))
+            page.linked_terms.add(match.key)
+
+
+class LinkTargetTreeprocessor(_Processor):
+    """Under the plugin: gives the deferred links their final URLs, after MkDocs' relpath."""
+
+    name = "qmsdocs_link_targets"
+
+    @_guarded
+    def run(self, root: etree.Element) -> None:
+        page = self.context.current
+        if page is None or page.resolve is None:
+            return
+        urls: dict[str, str | None] = {}
+        prefix = len(DEFERRED_SCHEME)
+        for link in root.iter("a"):
+            href = link.get("href")
+            if href is None or not href.startswith(DEFERRED_SCHEME):
+                continue
+            target, _, fragment = href[prefix:].partition("#")
+            if target not in urls:
+                urls[target] = page.resolve(target)
+            url = urls[target]
+            if url is None:
+                page.record.findings.append(
+                    Finding(
+                        "missing-target",
+                        f"the generated page '{target}' this page links to is not in the site",
+                        page.src_path,
+                        hint="another plugin may have removed it; the link is left as text",
+                    )
+                )
+                link.attrib.pop("href", None)
+                continue
+            link.set("href", f"{url}#{fragment}" if fragment else url)
 
 
 class QMSExtension(Extension):
@@ -429,8 +489,8 @@ class QMSExtension(Extension):
     | ClauseAnchorTreeprocessor      | treeprocessors | qmsdocs_clause_anchors      | 6        |
     | ExplicitReferenceTreeprocessor | treeprocessors | qmsdocs_explicit_references | 4.8      |
     | HeadingCoverageTreeprocessor   | treeprocessors | qmsdocs_heading_coverage    | 4.5      |
-    | ClauseLinkTreeprocessor        | treeprocessors | qmsdocs_clause_links        | 4        |
-    | TermLinkTreeprocessor          | treeprocessors | qmsdocs_term_links          | 3.5      |
+    | ProseLinkTreeprocessor         | treeprocessors | qmsdocs_prose_links         | 4        |
+    | LinkTargetTreeprocessor        | treeprocessors | qmsdocs_link_targets        | -0.5     |
     """
 
     def __init__(self, context: BuildContext | None = None, **kwargs: Any) -> None:
@@ -512,14 +572,14 @@ class QMSExtension(Extension):
             4.5,  # after toc (5): headings have their ids
         )
         md.treeprocessors.register(
-            ClauseLinkTreeprocessor(md, context),
-            ClauseLinkTreeprocessor.name,
-            4,  # after toc (5), so headings have ids for sections; before relpath (0)
+            ProseLinkTreeprocessor(md, context),
+            ProseLinkTreeprocessor.name,
+            4,  # after toc (5), so headings have ids for sections; before unescape (0)
         )
         md.treeprocessors.register(
-            TermLinkTreeprocessor(md, context),
-            TermLinkTreeprocessor.name,
-            3.5,  # after clause links (4), so terms never go inside them; before relpath (0)
+            LinkTargetTreeprocessor(md, context),
+            LinkTargetTreeprocessor.name,
+            -0.5,  # after MkDocs' relpath (0), which leaves `qmsdocs:` links alone
         )
 
     def reset(self) -> None:
