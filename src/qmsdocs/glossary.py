@@ -54,7 +54,9 @@ def tooltip(text: str, limit: int = 220) -> str:
     """Plain text for a `title` attribute: whole sentences, or cut at a word, with an ellipsis.
 
     Long explanations make unreadable tooltips; the first sentence usually says enough, and
-    the link leads to the rest.
+    the link leads to the rest. The ellipsis is three full stops: one character above U+00FF
+    makes Python store a whole page's HTML at two bytes per character, and MkDocs keeps every
+    page's HTML until the build ends.
     """
     text = " ".join(text.split())
     if len(text) <= limit:
@@ -62,9 +64,9 @@ def tooltip(text: str, limit: int = 220) -> str:
     # Keep as many whole sentences as fit.
     cut = max(text.rfind(". ", 0, limit), text.rfind("; ", 0, limit))
     if cut >= limit // 3:
-        return text[: cut + 1] + " …"
+        return text[: cut + 1] + " ..."
     space = text.rfind(" ", 0, limit - 1)
-    return text[: space if space > 0 else limit - 1].rstrip(",;:") + " …"
+    return text[: space if space > 0 else limit - 1].rstrip(",;:") + " ..."
 
 
 def letter_of(term: Term) -> str:
