@@ -374,3 +374,39 @@ def test_serve_watches_the_manuals_own_catalogue(tmp_path: Path) -> None:
     server = Server()
     config.plugins["qmsdocs"].on_serve(server, config=config, builder=None)
     assert server.watched == [str(tmp_path / "cat.yml")]
+
+
+@pytest.mark.parametrize("search", ["search", "material/search"])
+def test_search_index_is_the_same_without_parsing_the_links(
+    site, monkeypatch: pytest.MonkeyPatch, search: str
+) -> None:
+    """The search plugin indexes the pages with qmsdocs' links unwrapped: the same index.
+
+    MkDocs' own search joins the pieces of text around a link with a space ("clause 9.3 .");
+    unwrapped, the text reads as written ("clause 9.3."), the one difference.
+    """
+    pages = {
+        **PAGES,
+        "terms.md": "# Terms\n\nTop management reviews every nonconformity (see clause 9.3).\n",
+    }
+    theme = {"name": "material"} if search == "material/search" else {"name": "mkdocs"}
+    lean = site(pages, theme=theme, plugins=[search, "qmsdocs"])
+    monkeypatch.setattr("qmsdocs.plugin.index_without_links", lambda _plugins: 0)
+    full = site(pages, theme=theme, plugins=[search, "qmsdocs"])
+    assert 'class="qms-term"' in lean.page("terms.md")
+    index, before = lean.html("search/search_index.json"), full.html("search/search_index.json")
+    if search == "material/search":
+        assert index == before
+    else:
+        assert index != before and re.sub(r"\s", "", index) == re.sub(r"\s", "", before)
+    assert "Top management reviews every nonconformity" in lean.html("search/search_index.json")
+
+
+def test_unlinked_keeps_the_text_of_qmsdocs_links_only() -> None:
+    from qmsdocs.searchindex import unlinked
+
+    html = (
+        '<p>See <a class="qms-clause" href="c/8/#clause-8-4" title="ISO 9001:2015 8.4">8.4</a>'
+        ' and <a href="other/">other</a>; <a class="qms-term" href="g/#t" title="x">audit</a>.</p>'
+    )
+    assert unlinked(html) == '<p>See 8.4 and <a href="other/">other</a>; audit.</p>'

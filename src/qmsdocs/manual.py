@@ -44,6 +44,7 @@ __all__ = [
     "PageOptions",
     "cite_heading",
     "iter_source_headings",
+    "may_cite_clause",
     "parse_clause_id",
     "read_front_matter",
     "split_front_matter",
@@ -521,6 +522,15 @@ def title_matches(heading_rest: str, title: str) -> bool:
     return difflib.SequenceMatcher(None, " ".join(got), " ".join(want)).ratio() >= 0.8
 
 
+# Every rule needs a clause number in the heading: a digit, or an annex letter ("Annex A").
+_MAY_CITE_RE = re.compile(r"\d|\b[A-Z]\b")
+
+
+def may_cite_clause(text: str) -> bool:
+    """False for a heading that cannot cite a clause (most headings): nothing to check."""
+    return _MAY_CITE_RE.search(text) is not None
+
+
 def cite_heading(
     text: str,
     catalogue: Catalogue,
@@ -528,7 +538,7 @@ def cite_heading(
     mode: HeadingMode = "titles",
 ) -> HeadingCitation | None:
     """The clause a heading cites, if it cites one of `catalogue` (module docstring: the rule)."""
-    if mode == "off":
+    if mode == "off" or not may_cite_clause(text):
         return None
     text = " ".join(text.split())
     first = _NUMBER_FIRST_RE.match(text) or _NUMBER_ONLY_RE.match(text)

@@ -39,6 +39,7 @@ from qmsdocs.manual import (
     HeadingMode,
     cite_heading,
     iter_source_headings,
+    may_cite_clause,
     unknown_heading_finding,
 )
 from qmsdocs.records import LineLocator, PageRecord, Reference
@@ -234,6 +235,8 @@ class HeadingCoverageTreeprocessor(_Processor):
             if heading.tag not in _HEADINGS:
                 continue
             text = _heading_text(heading)
+            if not may_cite_clause(text):
+                continue
             citation = cite_heading(text, catalogue, self.context.recognizer, page.heading_mode)
             if citation is not None:
                 page.record.declarations.append(

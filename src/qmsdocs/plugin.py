@@ -63,6 +63,7 @@ from qmsdocs.pages import (
 from qmsdocs.records import LineLocator, PageRecord, Reference
 from qmsdocs.references import Recognizer
 from qmsdocs.render import GlossaryViews, Renderer, Views, document_view, render_clause_status
+from qmsdocs.searchindex import index_without_links
 from qmsdocs.sitepages import SitePages
 from qmsdocs.sources import source_problems, symlink_loops
 from qmsdocs.standards import Catalogue
@@ -516,6 +517,8 @@ class QMSPlugin(BasePlugin[QMSConfig]):
                     if f.code == "missing-clause"
                 ]
         self._report(findings)
+        # Every page is rendered; the search plugins index them next, from on_page_context.
+        index_without_links(config.plugins.values())
         return env
 
     def _fill_pages(
