@@ -29,7 +29,7 @@ class Severity(StrEnum):
     IGNORE = "ignore"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Finding:
     """One problem, located as precisely as the input allows.
 

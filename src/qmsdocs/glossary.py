@@ -27,7 +27,7 @@ __all__ = [
 ORGANISATION_SECTION = "organisation"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class TermUse:
     """A page uses a term (in prose, linked or not)."""
 
@@ -36,7 +36,7 @@ class TermUse:
     section: str | None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class GlossarySection:
     """A group of entries as the glossary page lists them."""
 

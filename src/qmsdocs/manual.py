@@ -60,7 +60,7 @@ _PAGE_OPTIONS = {"heading_coverage", "link_clauses", "link_terms"}
 LINK_TERMS = ("first", "all", "off")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Declaration:
     """A page, or a section of it, addresses a clause.
 
@@ -85,7 +85,7 @@ class Declaration:
     document_status: str | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Exclusion:
     """A clause the manual declares not applicable, with its justification (ISO 9001 4.3)."""
 
@@ -97,7 +97,7 @@ class Exclusion:
     document_status: str | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class PageOptions:
     """Per-page options from front matter `qmsdocs: {...}`; None means "as configured"."""
 
@@ -120,7 +120,7 @@ class FrontMatter:
     body_line: int = 1  # line of the file on which the Markdown body starts
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class HeadingCitation:
     """A heading that cites a clause (see the module docstring for the rule)."""
 

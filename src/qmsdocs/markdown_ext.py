@@ -56,6 +56,8 @@ _ESCAPED_RE = re.compile("\x02([0-9]+)\x03")
 DEFERRED_SCHEME = "qmsdocs:"
 CLAUSE_LINK_CLASS = "qms-clause"
 TERM_LINK_CLASS = "qms-term"
+# The links qmsdocs writes read as part of their sentence when the prose is scanned again.
+_OUR_LINKS = frozenset({CLAUSE_LINK_CLASS, TERM_LINK_CLASS})
 LinkTerms = Literal["first", "all", "off"]
 LINK_TERMS_MODES: tuple[LinkTerms, ...] = ("first", "all", "off")
 _HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
@@ -383,7 +385,7 @@ class ProseLinkTreeprocessor(_Processor):
         tables = list(root.iter("table"))
         in_tables = {id(element) for table in tables for element in table.iter()}
         used: set[str] = set()
-        for run in iter_runs(root, self.md.htmlStash.rawHtmlBlocks):
+        for run in iter_runs(root, self.md.htmlStash.rawHtmlBlocks, readable_links=_OUR_LINKS):
             links = self._clause_links(page, run)
             if matcher is not None:
                 in_table = bool(in_tables) and id(run.segments[0].element) in in_tables
@@ -416,6 +418,8 @@ class ProseLinkTreeprocessor(_Processor):
             if not page.link_clauses:
                 continue
             for item in citation.links:
+                if not run.linkable(item.start, item.end):
+                    continue
                 href, title = self.context.clause_link(page, catalogue, catalogue[item.clause_id])
                 links.append(Link(item.start, item.end, href, title, CLAUSE_LINK_CLASS))
         return links
@@ -442,6 +446,8 @@ class ProseLinkTreeprocessor(_Processor):
             if not link or (not every and match.key in page.linked_terms):
                 continue
             if taken and any(start < match.end and match.start < end for start, end in taken):
+                continue
+            if not run.linkable(match.start, match.end):
                 continue
             target = self.context.term_link(page, match.key)
             if target is None:

@@ -17,7 +17,7 @@ from qmsdocs.manual import Declaration
 __all__ = ["LineLocator", "PageRecord", "Reference"]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Reference:
     """A page cites a clause in its prose (this is a reference, never coverage)."""
 

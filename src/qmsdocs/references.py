@@ -132,7 +132,7 @@ _TRAILING_RE = re.compile(
 _LEGAL_TAIL_RE = re.compile(r"[ \t\u00a0]+(?:Abs\.|Absatz|Satz|Nr\.|[A-ZÄÖÜ]{2,}[a-zäöü]*\b)")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ClauseLink:
     """A clause number in the text that names an existing clause and gets a link.
 
@@ -144,7 +144,7 @@ class ClauseLink:
     clause_id: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class UnknownClause:
     """A number an explicit citation presents as a clause, but the standard does not have."""
 
@@ -154,7 +154,7 @@ class UnknownClause:
     reason: str = "unknown"  # "unknown" | "backward-range"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Citation:
     """One written reference, possibly naming several clauses.
 
@@ -181,7 +181,7 @@ class Citation:
     unknown: tuple[UnknownClause, ...] = field(default=())
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class _Number:
     start: int
     end: int

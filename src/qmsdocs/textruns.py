@@ -75,8 +75,17 @@ class Run:
     segments: list[Segment]
     section: str | None  # id of the heading this block comes after, if any
 
+    def linkable(self, start: int, end: int) -> bool:
+        """Whether `text[start:end]` lies within one segment, where a link can go (readable
+        text of skipped elements is part of `text` but of no segment)."""
+        index = bisect_right(self.segments, start, key=lambda s: s.start) - 1
+        if index < 0:
+            return False
+        segment = self.segments[index]
+        return end <= segment.start + len(segment.value)
 
-@dataclass(frozen=True)
+
+@dataclass(frozen=True, slots=True)
 class Link:
     """A link to insert: `text[start:end]` becomes `<a href title class>`."""
 
@@ -126,6 +135,7 @@ def iter_runs(
     root: etree.Element,
     raw_html: Sequence[object] = (),
     skip: frozenset[str] = frozenset(),
+    readable_links: frozenset[str] = frozenset(),
 ) -> Iterator[Run]:
     """Yield the runs of prose under `root`, in document order.
 
@@ -136,6 +146,9 @@ def iter_runs(
         root: The tree, as tree processors receive it.
         raw_html: `md.htmlStash.rawHtmlBlocks`, to recognise raw `<code>`, `<kbd>`, `<a>`.
         skip: Further block elements to leave out whole (e.g. "table").
+        readable_links: Classes of links whose text reads as part of the sentence, like an
+            abbreviation's: the links a recogniser made itself, so that running it again over
+            its own output reads the same sentence.
     """
     section: str | None = None
     # Blocks still to visit, as iterators: the root's children, then, above them, the blocks
@@ -154,7 +167,7 @@ def iter_runs(
         parts: list[str] = []
         segments: list[Segment] = []
         nested: list[etree.Element] = []
-        _collect(block, parts, segments, nested, 0)
+        _collect(block, parts, segments, nested, 0, readable_links)
         if segments:
             text = "".join(parts)
             if "\x02" in text:
@@ -170,6 +183,7 @@ def _collect(
     segments: list[Segment],
     nested: list[etree.Element],
     length: int,
+    readable_links: frozenset[str] = frozenset(),
 ) -> int:
     """Add the prose of `element` and its inline children to `parts`; return the new length.
 
@@ -188,9 +202,12 @@ def _collect(
         tag = child.tag if isinstance(child.tag, str) else ""
         if tag in INLINE_TAGS:
             if tag in SKIP_TAGS:
-                length = _hide(child, parts, length, tag in READABLE_SKIP_TAGS)
+                readable = tag in READABLE_SKIP_TAGS or (
+                    tag == "a" and bool(readable_links) and child.get("class") in readable_links
+                )
+                length = _hide(child, parts, length, readable)
             else:
-                length = _collect(child, parts, segments, nested, length)
+                length = _collect(child, parts, segments, nested, length, readable_links)
         else:
             nested.append(child)
             # A nested block ends a sentence as far as this run is concerned.
