@@ -391,7 +391,7 @@ def test_search_index_is_the_same_without_parsing_the_links(
     }
     theme = {"name": "material"} if search == "material/search" else {"name": "mkdocs"}
     lean = site(pages, theme=theme, plugins=[search, "qmsdocs"])
-    monkeypatch.setattr("qmsdocs.plugin.index_without_links", lambda _plugins: 0)
+    monkeypatch.setattr("qmsdocs.plugin.index_with", lambda _plugins, _text: 0)
     full = site(pages, theme=theme, plugins=[search, "qmsdocs"])
     assert 'class="qms-term"' in lean.page("terms.md")
     index, before = lean.html("search/search_index.json"), full.html("search/search_index.json")

@@ -836,3 +836,28 @@ def test_check_passes_when_overdue_is_a_warning(tmp_path: Path) -> None:
     code, lines = check(config_file)
     assert code == 0
     assert any(line.startswith("warning: p.md:2: ") for line in lines)
+
+
+@pytest.mark.parametrize("search", ["material/search", "search"])
+def test_search_index_reads_the_panel_and_history_as_sentences(site, search: str) -> None:
+    """Labels and values must not run together ("DocumentQM-01"): a search for the id finds
+    the page."""
+    history = [FIRST_ISSUE, '{revision: "2", date: 2026-04-01, author: B. Author, change: New}']
+    theme = {"name": "material"} if search == "material/search" else {"name": "mkdocs"}
+    built = site(
+        {"procedure.md": controlled(history=history, revision='"2"')},
+        theme=theme,
+        plugins=[search, "qmsdocs"],
+    )
+    html = built.page("procedure.md")
+    assert "<dt>Document</dt>" in html and "<td>First issue</td>" in html  # readers see these
+    docs = json.loads(built.html("search/search_index.json"))["docs"]
+    text = " ".join(d["text"] for d in docs if d["location"].startswith("procedure/"))
+    assert "Document: QM-01; Revision: 2; Status: Effective; Owner: Quality Manager" in text
+    assert "Next review: 2027-03-01" in text
+    assert "1, 2026-02-20, A. Author, First issue" in text
+    assert "2, 2026-04-01, B. Author, New" in text
+    assert "DocumentQM-01" not in text and "RevisionDate" not in text
+    if search == "material/search":  # MkDocs' own search makes sections from the toc only
+        sections = [d["location"] for d in docs if d["location"].startswith("procedure/")]
+        assert "procedure/#revision-history" in sections

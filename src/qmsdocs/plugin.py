@@ -63,7 +63,7 @@ from qmsdocs.pages import (
 from qmsdocs.records import LineLocator, PageRecord, Reference
 from qmsdocs.references import Recognizer
 from qmsdocs.render import GlossaryViews, Renderer, Views, document_view, render_clause_status
-from qmsdocs.searchindex import index_without_links
+from qmsdocs.searchindex import SearchText, document_search_html, index_with
 from qmsdocs.sitepages import SitePages
 from qmsdocs.sources import source_problems, symlink_loops
 from qmsdocs.standards import Catalogue
@@ -120,6 +120,7 @@ class QMSPlugin(BasePlugin[QMSConfig]):
         self.today = today()
         self.git_dates: dict[str, dt.date] = {}
         self.renderer: Renderer | None = None
+        self.search_text = SearchText()
 
     def add_finding(self, finding: Finding) -> None:
         """Report a finding from outside the plugin (the macros); it joins the build's report."""
@@ -180,6 +181,7 @@ class QMSPlugin(BasePlugin[QMSConfig]):
         self.coverages = {}
         self.today = today()
         self.renderer = Renderer(config.theme.get_env())
+        self.search_text = SearchText()
         self.register_page = self.config.register_page or None
         if self.register_page:
             stem = posixpath.splitext(self.register_page)[0]
@@ -453,6 +455,9 @@ class QMSPlugin(BasePlugin[QMSConfig]):
         renderer = self.renderer or Renderer()
         header = renderer.render("document-header.html", doc=view)
         history = renderer.render("document-history.html", doc=view)
+        indexed_header, indexed_history = document_search_html(view, history)
+        self.search_text.swap(page.file.src_uri, header, indexed_header)
+        self.search_text.swap(page.file.src_uri, history, indexed_history)
         title_end = _H1_END_RE.search(html)
         if title_end is not None and not html[: title_end.start()].strip().startswith("<p"):
             html = html[: title_end.end()] + "\n" + header + html[title_end.end() :]
@@ -518,7 +523,7 @@ class QMSPlugin(BasePlugin[QMSConfig]):
                 ]
         self._report(findings)
         # Every page is rendered; the search plugins index them next, from on_page_context.
-        index_without_links(config.plugins.values())
+        index_with(config.plugins.values(), self.search_text)
         return env
 
     def _fill_pages(

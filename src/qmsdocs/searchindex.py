@@ -1,26 +1,31 @@
-"""Let the search plugin index a page's text without parsing qmsdocs' links again.
+"""What the search plugin indexes of a page: its text, without qmsdocs' markup around it.
 
 MkDocs' and Material's search plugins feed each page's HTML to an `HTMLParser` and keep its
-text: a link's tags are parsed and dropped, its text kept. qmsdocs adds some forty links to a
-page of a manual, and on a 500-page manual parsing them cost the search plugin about as much as
-indexing the whole plain site (two thirds of a second on two cores). The index gains nothing
-from them, so the plugin's index is handed the page with qmsdocs' own links unwrapped (their
-text stays where it was) and the page keeps its links for everything else. Material's index
-is the same either way (the tests compare it); MkDocs' own search, which joins the pieces of
-text around a tag with a space, now reads "clause 9.3." where it read "clause 9.3 .".
+text; tags they do not keep are parsed and dropped, and the text of neighbouring elements is
+joined without a space. Two things qmsdocs adds to a page suffer from that:
+
+- its forty-odd term and clause links per page: parsing them cost Material's search about as
+  much as indexing the plain page, for nothing (the index holds their text either way);
+- the document control panel and revision history, whose labels and values ran together in
+  the index ("DocumentQM-0041 Revision6"), so that a search for a document id could miss.
+
+So the plugin's index is handed the page in a form made for it (`SearchText`): the links
+unwrapped, the panel and history as plain sentences. The page itself keeps what readers see.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable
+from html import escape
 from typing import Any
 
-__all__ = ["index_without_links", "unlinked"]
+__all__ = ["SearchText", "document_search_html", "index_with", "unlinked"]
 
 # The links the Markdown extension writes: no markup inside (their text is atomic).
 _LINK_RE = re.compile(r'<a class="qms-(?:term|clause)"[^>]*>([^<]*)</a>')
-_MARK = "_qmsdocs_unlinked"
+_HEADING_RE = re.compile(r"\s*<h[1-6][^>]*>.*?</h[1-6]>", re.DOTALL)
+_MARK = "_qmsdocs_search_text"
 
 
 def unlinked(html: str) -> str:
@@ -28,8 +33,58 @@ def unlinked(html: str) -> str:
     return _LINK_RE.sub(r"\1", html) if 'class="qms-' in html else html
 
 
-def index_without_links(plugins: Iterable[Any]) -> int:
-    """Wrap the search indexes of `plugins` (once); return how many were wrapped now.
+class SearchText:
+    """The HTML of each page as the search index should read it.
+
+    `swap` registers a fragment qmsdocs put on a page and the HTML the index reads instead.
+    """
+
+    def __init__(self) -> None:
+        self._swaps: dict[str, list[tuple[str, str]]] = {}
+
+    def swap(self, page: str, shown: str, indexed: str) -> None:
+        self._swaps.setdefault(page, []).append((shown, indexed))
+
+    def __call__(self, page: str, html: str) -> str:
+        html = unlinked(html)
+        for shown, indexed in self._swaps.get(page, ()):
+            # Another plugin may have changed the fragment since; then it is indexed as shown.
+            html = html.replace(shown, indexed, 1)
+        return html
+
+
+def document_search_html(view: dict[str, Any], history_html: str) -> tuple[str, str]:
+    """The search index's form of a document's panel and of its revision history.
+
+    The history keeps its rendered heading (a section of the index, and a site may have
+    renamed it in its own template); its rows become sentences.
+    """
+    fields = [
+        ("Document", view["id"]),
+        ("Revision", view["revision"]),
+        ("Status", view["status_label"]),
+        ("Owner", view["owner"]),
+        ("Approved by", view["approved_by"]),
+        ("Approved on", view["approved_on"]),
+        ("Effective", view["effective"]),
+        ("Next review", view["next_review"]),
+        ("Last changed", view["last_changed"]),
+    ]
+    panel = "; ".join(f"{label}: {escape(str(value))}" for label, value in fields if value)
+    heading = _HEADING_RE.match(history_html)
+    rows = [
+        ", ".join(escape(str(entry[key])) for key in ("revision", "date", "author", "change"))
+        for entry in view["history"]
+    ]
+    history = (heading.group(0).strip() if heading else "") + "".join(
+        f"<p>{row}</p>" for row in rows
+    )
+    return f"<p>{panel}</p>", history
+
+
+def index_with(plugins: Iterable[Any], search_html: Callable[[str, str], str]) -> int:
+    """Have the search indexes of `plugins` read `search_html(page path, html)`; return how
+    many were wrapped now (each index once).
 
     Any plugin whose `search_index` has `add_entry_from_context(page)` qualifies: MkDocs'
     built-in search and Material's.
@@ -40,17 +95,17 @@ def index_without_links(plugins: Iterable[Any]) -> int:
         add = getattr(index, "add_entry_from_context", None)
         if add is None or getattr(add, _MARK, False):
             continue
-        index.add_entry_from_context = _lean(add)
+        index.add_entry_from_context = _reading(add, search_html)
         wrapped += 1
     return wrapped
 
 
-def _lean(add: Callable[[Any], Any]) -> Callable[[Any], Any]:
+def _reading(add: Callable[[Any], Any], search_html: Callable[[str, str], str]) -> Any:
     def add_entry_from_context(page: Any) -> Any:
         content = page.content
         if not content:
             return add(page)
-        page.content = unlinked(content)
+        page.content = search_html(page.file.src_uri, content)
         try:
             return add(page)
         finally:
