@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
@@ -263,3 +264,13 @@ def test_one_page_more_is_singular(site) -> None:
 def test_negative_backlinks_limit_is_a_config_error(site) -> None:
     with pytest.raises(Abort):
         site({"index.md": "# Home\n"}, plugins=["search", {"qmsdocs": {"backlinks_limit": -1}}])
+
+
+def test_backlink_lists_stay_out_of_the_search_index(built: Site) -> None:
+    """A search for a page's title finds the page, not every entry that lists it."""
+    html = built.html("glossary/index.html")
+    assert "Used on" in html
+    docs = json.loads(built.html("search/search_index.json"))["docs"]
+    glossary = " ".join(d["text"] for d in docs if d["location"].startswith("glossary/"))
+    assert "senior people who direct" in glossary.lower() or "explanation" in glossary.lower()
+    assert "Used on" not in glossary and "no page of this manual" not in glossary

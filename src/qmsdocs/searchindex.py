@@ -7,10 +7,15 @@ joined without a space. Two things qmsdocs adds to a page suffer from that:
 - its forty-odd term and clause links per page: parsing them cost Material's search about as
   much as indexing the plain page, for nothing (the index holds their text either way);
 - the document control panel and revision history, whose labels and values ran together in
-  the index ("DocumentQM-0041 Revision6"), so that a search for a document id could miss.
+  the index ("DocumentQM-0041 Revision6"), so that a search for a document id could miss;
+- the backlink lists of the generated pages ("Used on", "Addressed by", "Referenced by"),
+  marked `data-search-exclude`: other pages' titles, which made a search for a page also
+  find every glossary entry and clause that lists it. Material skips them after parsing them;
+  MkDocs' own search did not skip them at all.
 
 So the plugin's index is handed the page in a form made for it (`SearchText`): the links
-unwrapped, the panel and history as plain sentences. The page itself keeps what readers see.
+unwrapped, the panel and history as plain sentences, the backlink lists left out. The page
+itself keeps what readers see.
 """
 
 from __future__ import annotations
@@ -25,6 +30,9 @@ __all__ = ["SearchText", "document_search_html", "index_with", "unlinked"]
 # The links the Markdown extension writes: no markup inside (their text is atomic).
 _LINK_RE = re.compile(r'<a class="qms-(?:term|clause)"[^>]*>([^<]*)</a>')
 _HEADING_RE = re.compile(r"\s*<h[1-6][^>]*>.*?</h[1-6]>", re.DOTALL)
+# qmsdocs' own paragraphs that search leaves out, as its templates write them (a paragraph
+# holds no paragraph); an author's `data-search-exclude` is left to the search plugin.
+_EXCLUDED_RE = re.compile(r'<p class="qms-[^"]*" data-search-exclude>.*?</p>', re.DOTALL)
 _MARK = "_qmsdocs_search_text"
 
 
@@ -46,6 +54,8 @@ class SearchText:
         self._swaps.setdefault(page, []).append((shown, indexed))
 
     def __call__(self, page: str, html: str) -> str:
+        if "data-search-exclude" in html:
+            html = _EXCLUDED_RE.sub("", html)
         html = unlinked(html)
         for shown, indexed in self._swaps.get(page, ()):
             # Another plugin may have changed the fragment since; then it is indexed as shown.
