@@ -377,8 +377,14 @@ class QMSPlugin(BasePlugin[QMSConfig]):
         link_clauses = self.config.link_clauses
         heading_mode: HeadingMode = self.config.heading_coverage  # type: ignore[assignment]
         link_terms: LinkTerms = self.config.link_terms  # type: ignore[assignment]
+        # The page's own source, read once: another plugin may have rewritten `markdown`.
+        source, problem = _page_source(page)
         if not generated:
-            front = self._read_front_matter(page)
+            if source is None:
+                front = FrontMatter(src)
+                front.findings.append(Finding("unreadable-page", problem, src))
+            else:
+                front = self._read_front_matter(src, source)
             self.front[src] = front
             if front.options.link_clauses is not None:
                 link_clauses = front.options.link_clauses
@@ -388,7 +394,7 @@ class QMSPlugin(BasePlugin[QMSConfig]):
                 link_terms = front.options.link_terms
         self.context.current = PageContext(
             src,
-            locator=_source_locator(page, markdown),
+            locator=_source_locator(source, markdown),
             clause_page=self.clause_pages.get(src),
             generated=generated,
             link_clauses=link_clauses,
@@ -399,15 +405,8 @@ class QMSPlugin(BasePlugin[QMSConfig]):
         )
         return markdown
 
-    def _read_front_matter(self, page: Page) -> FrontMatter:
+    def _read_front_matter(self, src: str, text: str) -> FrontMatter:
         assert self.context is not None and self.catalogue is not None
-        src = page.file.src_uri
-        try:
-            text = page.file.content_string
-        except (OSError, UnicodeDecodeError) as error:
-            front = FrontMatter(src)
-            front.findings.append(Finding("unreadable-page", f"cannot read the page: {error}", src))
-            return front
         return read_front_matter(
             src,
             text,
@@ -858,17 +857,23 @@ def _data_error_message(what: str, error: QMSDataError) -> str:
     return "\n".join(lines)
 
 
-def _source_locator(page: Page, markdown: str) -> LineLocator:
+def _page_source(page: Page) -> tuple[str | None, str]:
+    """(the page's source, or None and why it cannot be read)."""
+    try:
+        return page.file.content_string, ""
+    except (OSError, UnicodeDecodeError) as error:
+        return None, f"cannot read the page: {error}"
+
+
+def _source_locator(source: str | None, markdown: str) -> LineLocator:
     """Finds lines in the page's own source, not in the Markdown this event received.
 
     Another plugin (mkdocs-macros) may already have rewritten the Markdown; findings must
     name the lines the author wrote.
     """
-    try:
-        raw = page.file.content_string
-    except (OSError, UnicodeDecodeError):
+    if source is None:
         return LineLocator(markdown)
-    _front, body, body_line = split_front_matter(raw)
+    _front, body, body_line = split_front_matter(source)
     return LineLocator(body, body_line)
 
 
