@@ -57,7 +57,8 @@ class SearchText:
         if "data-search-exclude" in html:
             html = _EXCLUDED_RE.sub("", html)
         html = unlinked(html)
-        for shown, indexed in self._swaps.get(page, ()):
+        # A page is indexed once per build; its fragments need not be kept after that.
+        for shown, indexed in self._swaps.pop(page, ()):
             # Another plugin may have changed the fragment since; then it is indexed as shown.
             html = html.replace(shown, indexed, 1)
         return html
