@@ -167,6 +167,8 @@ def run(
     check_repeat: int | None = None,
     phase_pages: Sequence[int] = (100, 2000),
     adversarial_mb: Sequence[float] = (1.0, 4.0),
+    serve_pages: Sequence[int] = (100,),
+    serve_rebuilds: int = 2,
     out: Path = HERE / "out",
     seed: int = DEFAULT_SEED,
     log: Any = print,
@@ -200,6 +202,8 @@ def run(
             "check_pages": check_pages,
             "phase_pages": list(phase_pages),
             "adversarial_mb": list(adversarial_mb),
+            "serve_pages": list(serve_pages),
+            "serve_rebuilds": serve_rebuilds,
             "seed": seed,
         },
         "notes": notes,
@@ -207,11 +211,12 @@ def run(
         "builds": {},
         "check": {},
         "phases": {},
+        "serve": {},
         "adversarial": [],
     }
     out.mkdir(parents=True, exist_ok=True)
     log("Generating manuals")
-    sizes = sorted({*pages, *check_pages, *phase_pages})
+    sizes = sorted({*pages, *check_pages, *phase_pages, *serve_pages})
     manuals = {}
     for n in sizes:
         wanted = variants if n in pages else ["plain", "qmsdocs"]
@@ -292,6 +297,9 @@ def run(
             raise SystemExit(f"the phase measurement failed:\n{sample['stderr']}")
         results["phases"][str(n)] = json.loads(_last_json(sample["stdout_full"]))
 
+    for n in serve_pages:
+        results["serve"][str(n)] = _serve(manuals[n]["configs"], serve_rebuilds, n, log)
+
     if adversarial_mb:
         log(f"Adversarial text at {', '.join(f'{mb:g} MB' for mb in adversarial_mb)}")
         sample = _timed_full(
@@ -302,6 +310,28 @@ def run(
             raise SystemExit(f"the adversarial check failed:\n{sample['stderr']}")
         results["adversarial"] = json.loads(sample["stdout_full"])
     return results
+
+
+def _serve(configs: dict[str, Path], rebuilds: int, n: int, log: Any) -> dict[str, Any]:
+    """Rebuilds under `mkdocs serve` after editing one page: plain, qmsdocs, plain, qmsdocs."""
+    from serve import rebuild_times
+
+    log(f"Rebuilding the {n}-page manual under `mkdocs serve`: 2 x {rebuilds} edits per variant")
+    times: dict[str, list[float]] = {"plain": [], "qmsdocs": []}
+    for _session in range(2):
+        for variant in times:
+            config = configs[variant]
+            page = sorted((config.parent / "docs").rglob("page-*.md"))[0]
+            times[variant] += rebuild_times(config, page, rebuilds)
+    entry: dict[str, Any] = {
+        v: {"median": statistics.median(t), "samples": t} for v, t in times.items()
+    }
+    entry["ratio"] = entry["qmsdocs"]["median"] / entry["plain"]["median"]
+    log(
+        f"  plain {entry['plain']['median']:.2f} s, qmsdocs {entry['qmsdocs']['median']:.2f} s "
+        f"({_fmt_ratio(entry['ratio'])})"
+    )
+    return entry
 
 
 def _last_json(text: str) -> str:
@@ -393,6 +423,24 @@ def report(results: dict[str, Any]) -> str:
                 f"{entry['share']:.1%} |"
             )
     lines += _phase_tables(results)
+    if results.get("serve"):
+        lines += [
+            "",
+            "## Rebuild under `mkdocs serve` after editing one page",
+            "",
+            "The rebuild time MkDocs reports after a page is saved (it rebuilds the whole site; "
+            "the file watcher's latency is left out), median of the rebuilds of two server "
+            "sessions per variant, alternating.",
+            "",
+            "| Pages | plain (s) | qmsdocs (s) | Ratio | Build ratio (above) |",
+            "|---|---|---|---|---|",
+        ]
+        for n, entry in results["serve"].items():
+            build = results["builds"].get(n, {}).get("qmsdocs", {}).get("wall_ratio")
+            lines.append(
+                f"| {n} | {entry['plain']['median']:.2f} | {entry['qmsdocs']['median']:.2f} | "
+                f"{_fmt_ratio(entry['ratio'])} | {_fmt_ratio(build) if build else 'not built'} |"
+            )
     if results["adversarial"]:
         from adversarial import markdown_table
 
@@ -510,6 +558,14 @@ def _targets(results: dict[str, Any]) -> list[str]:
             f"{TARGETS['check_share']:.0%} of the plain build | {entry['wall']:.2f} s, "
             f"{entry['share']:.1%} | {_verdict(ok)} |"
         )
+    for n, entry in results.get("serve", {}).items():
+        build = results["builds"].get(n, {}).get("qmsdocs", {}).get("wall_ratio")
+        if build is not None:
+            lines.append(
+                f"| `mkdocs serve` rebuild at {n} pages no worse than the build ratio "
+                f"({_fmt_ratio(build)}, +0.05) | {_fmt_ratio(entry['ratio'])} | "
+                f"{_verdict(entry['ratio'] <= build + 0.05)} |"
+            )
     if results["adversarial"]:
         sizes = " vs ".join(f"{float(mb):g} MB" for mb in results["adversarial"][0]["sizes"])
         worst = max(max(row["core_ratio"], row["pipeline_ratio"]) for row in results["adversarial"])
@@ -535,6 +591,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--check-repeat", type=int, help="default: --repeat")
     parser.add_argument("--phase-pages", type=int, nargs="*", default=[100, 2000])
     parser.add_argument("--adversarial-mb", type=float, nargs="*", default=[1.0, 4.0])
+    parser.add_argument("--serve-pages", type=int, nargs="*", default=[100])
+    parser.add_argument("--serve-rebuilds", type=int, default=2, help="per server session")
     parser.add_argument("--seed", type=int, default=DEFAULT_SEED)
     parser.add_argument("--out", type=Path, default=HERE / "out", help="generated sites")
     parser.add_argument("--results", type=Path, default=HERE / "results" / "latest.md")
@@ -559,6 +617,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         check_repeat=args.check_repeat,
         phase_pages=args.phase_pages,
         adversarial_mb=args.adversarial_mb,
+        serve_pages=args.serve_pages,
+        serve_rebuilds=args.serve_rebuilds,
         out=args.out,
         seed=args.seed,
         log=log,

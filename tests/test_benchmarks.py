@@ -66,9 +66,13 @@ def test_runner_smoke(tmp_path: Path) -> None:
         check_pages=[10],
         phase_pages=[10],
         adversarial_mb=[0.01, 0.02],
+        serve_pages=[10],
+        serve_rebuilds=1,
         out=tmp_path / "out",
         log=lambda _message: None,
     )
+    serve = results["serve"]["10"]
+    assert len(serve["plain"]["samples"]) == 2 and serve["qmsdocs"]["median"] > 0
     builds = results["builds"]["10"]
     assert set(builds) == {"plain", "qmsdocs"}
     for figures in builds.values():

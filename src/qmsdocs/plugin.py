@@ -385,6 +385,8 @@ class QMSPlugin(BasePlugin[QMSConfig]):
                 front.findings.append(Finding("unreadable-page", problem, src))
             else:
                 front = self._read_front_matter(src, source)
+                # The raw YAML (with its line map) is read; the build keeps what was read.
+                front.data = {}
             self.front[src] = front
             if front.options.link_clauses is not None:
                 link_clauses = front.options.link_clauses
