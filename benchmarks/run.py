@@ -317,19 +317,30 @@ def _serve(configs: dict[str, Path], rebuilds: int, n: int, log: Any) -> dict[st
     from serve import rebuild_times
 
     log(f"Rebuilding the {n}-page manual under `mkdocs serve`: 2 x {rebuilds} edits per variant")
+    firsts: dict[str, list[float]] = {"plain": [], "qmsdocs": []}
     times: dict[str, list[float]] = {"plain": [], "qmsdocs": []}
     for _session in range(2):
         for variant in times:
             config = configs[variant]
             page = sorted((config.parent / "docs").rglob("page-*.md"))[0]
-            times[variant] += rebuild_times(config, page, rebuilds)
+            first, rebuilt = rebuild_times(config, page, rebuilds)
+            firsts[variant].append(first)
+            times[variant] += rebuilt
     entry: dict[str, Any] = {
-        v: {"median": statistics.median(t), "samples": t} for v, t in times.items()
+        v: {
+            "median": statistics.median(times[v]),
+            "samples": times[v],
+            "first_median": statistics.median(firsts[v]),
+            "first_samples": firsts[v],
+        }
+        for v in times
     }
     entry["ratio"] = entry["qmsdocs"]["median"] / entry["plain"]["median"]
+    entry["first_ratio"] = entry["qmsdocs"]["first_median"] / entry["plain"]["first_median"]
     log(
-        f"  plain {entry['plain']['median']:.2f} s, qmsdocs {entry['qmsdocs']['median']:.2f} s "
-        f"({_fmt_ratio(entry['ratio'])})"
+        f"  rebuilds: plain {entry['plain']['median']:.2f} s, qmsdocs "
+        f"{entry['qmsdocs']['median']:.2f} s ({_fmt_ratio(entry['ratio'])}); first builds "
+        f"{_fmt_ratio(entry['first_ratio'])}"
     )
     return entry
 
@@ -428,18 +439,22 @@ def report(results: dict[str, Any]) -> str:
             "",
             "## Rebuild under `mkdocs serve` after editing one page",
             "",
-            "The rebuild time MkDocs reports after a page is saved (it rebuilds the whole site; "
-            "the file watcher's latency is left out), median of the rebuilds of two server "
-            "sessions per variant, alternating.",
+            "The time MkDocs reports for the server's first build and for each rebuild after a "
+            "page is saved (it rebuilds the whole site); Python's start-up and the file "
+            "watcher's latency are left out of both, so the first build, not the `mkdocs build` "
+            "process above, is what rebuilds compare with. Medians of two server sessions per "
+            "variant, alternating.",
             "",
-            "| Pages | plain (s) | qmsdocs (s) | Ratio | Build ratio (above) |",
-            "|---|---|---|---|---|",
+            "| Pages | Rebuild: plain (s) | Rebuild: qmsdocs (s) | Rebuild ratio "
+            "| First build: plain (s) | First build: qmsdocs (s) | First build ratio |",
+            "|---|---|---|---|---|---|---|",
         ]
         for n, entry in results["serve"].items():
-            build = results["builds"].get(n, {}).get("qmsdocs", {}).get("wall_ratio")
+            plain, qms = entry["plain"], entry["qmsdocs"]
             lines.append(
-                f"| {n} | {entry['plain']['median']:.2f} | {entry['qmsdocs']['median']:.2f} | "
-                f"{_fmt_ratio(entry['ratio'])} | {_fmt_ratio(build) if build else 'not built'} |"
+                f"| {n} | {plain['median']:.2f} | {qms['median']:.2f} | "
+                f"{_fmt_ratio(entry['ratio'])} | {plain['first_median']:.2f} | "
+                f"{qms['first_median']:.2f} | {_fmt_ratio(entry['first_ratio'])} |"
             )
     if results["adversarial"]:
         from adversarial import markdown_table
@@ -559,13 +574,12 @@ def _targets(results: dict[str, Any]) -> list[str]:
             f"{entry['share']:.1%} | {_verdict(ok)} |"
         )
     for n, entry in results.get("serve", {}).items():
-        build = results["builds"].get(n, {}).get("qmsdocs", {}).get("wall_ratio")
-        if build is not None:
-            lines.append(
-                f"| `mkdocs serve` rebuild at {n} pages no worse than the build ratio "
-                f"({_fmt_ratio(build)}, +0.05) | {_fmt_ratio(entry['ratio'])} | "
-                f"{_verdict(entry['ratio'] <= build + 0.05)} |"
-            )
+        first = entry["first_ratio"]
+        lines.append(
+            f"| `mkdocs serve` rebuild at {n} pages no worse than the first build "
+            f"({_fmt_ratio(first)}, +0.05) | {_fmt_ratio(entry['ratio'])} | "
+            f"{_verdict(entry['ratio'] <= first + 0.05)} |"
+        )
     if results["adversarial"]:
         sizes = " vs ".join(f"{float(mb):g} MB" for mb in results["adversarial"][0]["sizes"])
         worst = max(max(row["core_ratio"], row["pipeline_ratio"]) for row in results["adversarial"])
