@@ -371,6 +371,11 @@ def _timed_full(command: Sequence[str], cwd: Path | None = None) -> dict[str, An
 # Report
 
 
+def _paired_ratio(samples: list[dict[str, Any]], plain: list[dict[str, Any]]) -> float:
+    """Median over the rounds of this variant's wall time / the plain build's in that round."""
+    return statistics.median(s["wall"] / p["wall"] for s, p in zip(samples, plain, strict=True))
+
+
 def _fmt_ratio(value: float) -> str:
     return f"{value:.2f}x"
 
@@ -409,16 +414,22 @@ def report(results: dict[str, Any]) -> str:
         )
     lines += ["", "## Builds", ""]
     lines += [
-        "| Pages | Variant | Wall (s) | CPU (s) | Peak memory (MB) | Wall ratio | CPU ratio | "
-        "Memory ratio |",
-        "|---|---|---|---|---|---|---|---|",
+        "*Wall ratio* is the ratio of the medians (the targets' measure); *paired* is the median "
+        "of the rounds' own ratios (each variant's build / the plain build of the same round), "
+        "which a machine that slows down or speeds up during the run disturbs less.",
+        "",
+        "| Pages | Variant | Wall (s) | CPU (s) | Peak memory (MB) | Wall ratio | Paired wall "
+        "ratio | CPU ratio | Memory ratio |",
+        "|---|---|---|---|---|---|---|---|---|",
     ]
     for n, summary in results["builds"].items():
         for variant, figures in summary.items():
+            paired = _paired_ratio(figures["samples"], summary["plain"]["samples"])
             lines.append(
                 f"| {n} | {variant} | {figures['wall']:.2f} | {figures['cpu']:.2f} | "
                 f"{figures['maxrss_mb']:.0f} | {_fmt_ratio(figures['wall_ratio'])} | "
-                f"{_fmt_ratio(figures['cpu_ratio'])} | {_fmt_ratio(figures['maxrss_mb_ratio'])} |"
+                f"{_fmt_ratio(paired)} | {_fmt_ratio(figures['cpu_ratio'])} | "
+                f"{_fmt_ratio(figures['maxrss_mb_ratio'])} |"
             )
     if results["check"]:
         lines += ["", "## `qmsdocs check` (front matter and headings, no rendering)", ""]
@@ -617,7 +628,17 @@ def main(argv: Sequence[str] | None = None) -> int:
         const=HERE / "results" / "latest.json",
         help="also write every figure as JSON (default path: benchmarks/results/latest.json)",
     )
+    parser.add_argument(
+        "--from-json",
+        type=Path,
+        help="write the report of an earlier run's JSON (--json) again, without measuring",
+    )
     args = parser.parse_args(argv)
+    if args.from_json:
+        text = report(json.loads(args.from_json.read_text(encoding="utf-8")))
+        print(text)
+        args.results.write_text(text, encoding="utf-8")
+        return 0
     variants = [v for v in args.variants if not (args.no_ezglossary and v == "ezglossary")]
 
     def log(message: str) -> None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import importlib.util
+import json
 import random
 import re
 import sys
@@ -101,11 +102,18 @@ def test_runner_smoke(tmp_path: Path) -> None:
         "## Targets",
     ):
         assert heading in text
-    assert re.search(r"^\| 10 \| plain \| [\d.]+ \| [\d.]+ \| \d+ \| 1\.00x \|", text, re.M)
+    plain_row = r"^\| 10 \| plain \| [\d.]+ \| [\d.]+ \| \d+ \| 1\.00x \| 1\.00x \|"
+    assert re.search(plain_row, text, re.M)
     assert re.search(r"^\| 10 \| qmsdocs \| [\d.]+ \| [\d.]+ \| \d+ \| [\d.]+x \|", text, re.M)
     assert re.search(r"^\| linking: clause references and terms \(", text, re.M)
     assert re.search(r"^\| section-signs \|", text, re.M)
     assert re.search(r"^\| peak memory at 10 pages", text, re.M)
+    assert re.search(r"^\| `mkdocs serve` rebuild at 10 pages", text, re.M)
+    # The report can be written again from the JSON, without measuring.
+    saved, again = tmp_path / "results.json", tmp_path / "again.md"
+    saved.write_text(json.dumps(results), encoding="utf-8")
+    assert run.main(["--from-json", str(saved), "--results", str(again)]) == 0
+    assert again.read_text(encoding="utf-8") == text
 
 
 # The recogniser looks for triggers only where `_CANDIDATE_RE` says one can start. This checks
