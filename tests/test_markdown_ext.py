@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import textwrap
 
 import markdown
@@ -163,3 +164,35 @@ def test_custom_pages_dir() -> None:
         extension_configs={"qmsdocs": {"clause_pages_dir": "iso", "page_path": "x/y.md"}},
     )
     assert 'href="../iso/iso9001-2015/8.md#clause-8-4"' in html
+
+
+def _deferred(resolve: dict[str, str | None]) -> tuple[str, QMSExtension]:
+    """Convert a page as the plugin does: links deferred, then resolved by `resolve`."""
+    from qmsdocs.markdown_ext import PageContext
+
+    extension = QMSExtension(page_path="manual/scope.md")
+    context = extension._build_context()
+    # The plugin's context: it sets the page before each conversion (no standalone setup).
+    extension._context = context
+    md = markdown.Markdown(extensions=[extension])
+    context.current = PageContext("manual/scope.md", resolve=resolve.get)
+    return md.convert("Suppliers are controlled as clause 8.4 asks (clause 8.4.1)."), extension
+
+
+def test_deferred_links_get_the_plugins_final_urls() -> None:
+    html, _ = _deferred({"clauses/iso9001-2015/8.md": "../../clauses/iso9001-2015/8/"})
+    assert 'href="../../clauses/iso9001-2015/8/#clause-8-4"' in html
+    assert "qmsdocs:" not in html
+
+
+def test_a_deferred_link_to_a_missing_page_is_a_finding_and_stays_text() -> None:
+    html, extension = _deferred({})
+    assert "qmsdocs:" not in html and "href=" not in html
+    # The anchor keeps its text and tooltip but leads nowhere: a reader sees plain text.
+    assert "Suppliers are controlled as clause 8.4 asks (clause 8.4.1)." in re.sub(
+        r"<[^>]+>", "", html
+    )
+    missing = [f.message for f in extension.findings if f.code == "missing-target"]
+    assert len(missing) == 2  # one per page, however many links lead there
+    assert any("'clauses/iso9001-2015/8.md'" in m for m in missing)
+    assert any("'glossary.md'" in m for m in missing)

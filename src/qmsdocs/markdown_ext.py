@@ -475,16 +475,17 @@ class LinkTargetTreeprocessor(_Processor):
             target, _, fragment = href[prefix:].partition("#")
             if target not in urls:
                 urls[target] = page.resolve(target)
+                if urls[target] is None:  # one finding per missing page, not per link
+                    page.record.findings.append(
+                        Finding(
+                            "missing-target",
+                            f"the generated page '{target}' this page links to is not in the site",
+                            page.src_path,
+                            hint="another plugin may have removed it; its links are left as text",
+                        )
+                    )
             url = urls[target]
             if url is None:
-                page.record.findings.append(
-                    Finding(
-                        "missing-target",
-                        f"the generated page '{target}' this page links to is not in the site",
-                        page.src_path,
-                        hint="another plugin may have removed it; the link is left as text",
-                    )
-                )
                 link.attrib.pop("href", None)
                 continue
             link.set("href", f"{url}#{fragment}" if fragment else url)
