@@ -274,3 +274,15 @@ def test_backlink_lists_stay_out_of_the_search_index(built: Site) -> None:
     glossary = " ".join(d["text"] for d in docs if d["location"].startswith("glossary/"))
     assert "senior people who direct" in glossary.lower() or "explanation" in glossary.lower()
     assert "Used on" not in glossary and "no page of this manual" not in glossary
+
+
+def test_tooltips_keep_pages_latin_1() -> None:
+    """A character above U+00FF (such as "…") would make Python hold each page's whole HTML at
+    two bytes per character; the shipped explanations and the tooltip cut have none."""
+    from qmsdocs.glossary import tooltip
+    from qmsdocs.vocabulary import load_vocabulary
+
+    vocabulary, _findings = load_vocabulary([])
+    tooltips = [tooltip(term.explanation, limit) for term in vocabulary for limit in (60, 220)]
+    assert any(t.endswith(" ...") for t in tooltips)
+    assert all(max(map(ord, t)) <= 0xFF for t in tooltips)

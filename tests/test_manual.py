@@ -8,6 +8,8 @@ from typing import Any
 
 import markdown
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from qmsdocs.findings import Severity
 from qmsdocs.manual import (
@@ -628,3 +630,49 @@ def test_source_headings_are_the_headings_python_markdown_renders(source: str) -
     # `qmsdocs check` reads headings from source; the plugin reads the rendered ones. Where
     # they differ, the two give different verdicts on the same manual.
     assert [(text, level) for text, level, _ in headings(source)] == rendered_headings(source)
+
+
+_TITLES = [c.title for c in CATALOGUE if c.title][:40]
+_HEADING_PARTS = st.sampled_from(
+    [
+        *_TITLES,
+        "ISO 9001",
+        "ISO 9001:2015",
+        "ISO 13485",
+        "Clause",
+        "clause",
+        "Annex",
+        "§",
+        "A",
+        "B",
+        "A.4",
+        "(",
+        ")",
+        "(8.4)",
+        "7.5.3",
+        "4",
+        "10.2",
+        "8.9",
+        "Purpose",
+        "of",
+        "the",
+    ]
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_HEADING_PARTS, min_size=1, max_size=6).map(" ".join))
+def test_the_number_precheck_never_changes_a_heading_citation(heading: str) -> None:
+    """Headings without a digit or a one-letter annex id skip the rules; for every heading
+    the rules give the same answer with and without that shortcut."""
+    import qmsdocs.manual as manual
+
+    for mode in ("titles", "numbers"):
+        fast = cite_heading(heading, CATALOGUE, RECOGNIZER, mode)
+        shortcut = manual._may_cite_clause
+        manual._may_cite_clause = lambda _text: True
+        try:
+            full = cite_heading(heading, CATALOGUE, RECOGNIZER, mode)
+        finally:
+            manual._may_cite_clause = shortcut
+        assert fast == full

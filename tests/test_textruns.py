@@ -25,10 +25,11 @@ def test_abbreviations_and_readable_links_read_as_text_but_take_no_link() -> Non
     )
     (run,) = list(iter_runs(root, readable_links=frozenset({"ours"})))
     assert run.text == f"ISO 9001 audit {OPAQUE * 4}."
-    assert run.linkable(3, 8)  # " 9001": the tail after the abbreviation is a segment
-    assert not run.linkable(0, 3)  # "ISO" is inside the abbreviation
-    assert not run.linkable(9, 14)  # "audit" is inside a link already
-    assert not run.linkable(3, 12)  # across two segments
+    assert run.segment_for(3, 8) == 0  # " 9001": the tail after the abbreviation
+    assert run.segment_for(0, 3) is None  # "ISO" is inside the abbreviation
+    assert run.segment_for(9, 14) is None  # "audit" is inside a link already
+    assert run.segment_for(3, 12) is None  # across two segments
+    assert run.segment_for(14, 15) == 1  # the space after our link
 
 
 def test_insert_links_keeps_every_character() -> None:

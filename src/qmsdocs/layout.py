@@ -71,11 +71,6 @@ class Layout:
         """(page path, anchor) of a clause."""
         return self.page_of(catalogue_id, clause.id), clause.anchor
 
-    def href(self, catalogue_id: str, clause: Clause, from_page: str) -> str:
-        """A link from `from_page` to a clause, relative, as a Markdown author would write it."""
-        page, anchor = self.target(catalogue_id, clause)
-        return relative_href(from_page, page, anchor)
-
     def is_clause_page(self, src_uri: str) -> bool:
         return any(p.src_uri == src_uri for p in self.pages())
 

@@ -44,7 +44,6 @@ __all__ = [
     "PageOptions",
     "cite_heading",
     "iter_source_headings",
-    "may_cite_clause",
     "parse_clause_id",
     "read_front_matter",
     "split_front_matter",
@@ -526,7 +525,7 @@ def title_matches(heading_rest: str, title: str) -> bool:
 _MAY_CITE_RE = re.compile(r"\d|\b[A-Z]\b")
 
 
-def may_cite_clause(text: str) -> bool:
+def _may_cite_clause(text: str) -> bool:
     """False for a heading that cannot cite a clause (most headings): nothing to check."""
     return _MAY_CITE_RE.search(text) is not None
 
@@ -538,7 +537,7 @@ def cite_heading(
     mode: HeadingMode = "titles",
 ) -> HeadingCitation | None:
     """The clause a heading cites, if it cites one of `catalogue` (module docstring: the rule)."""
-    if mode == "off" or not may_cite_clause(text):
+    if mode == "off" or not _may_cite_clause(text):
         return None
     text = " ".join(text.split())
     first = _NUMBER_FIRST_RE.match(text) or _NUMBER_ONLY_RE.match(text)

@@ -39,7 +39,6 @@ from qmsdocs.manual import (
     HeadingMode,
     cite_heading,
     iter_source_headings,
-    may_cite_clause,
     unknown_heading_finding,
 )
 from qmsdocs.records import LineLocator, PageRecord, Reference
@@ -77,7 +76,8 @@ class PageContext:
     link_terms: LinkTerms = "first"
     heading_ids: dict[str, str] = field(default_factory=dict)  # generated pages' anchors
     # Under the plugin: docs path of a generated page -> its URL relative to this page (None
-    # if there is no such page); links are then deferred (see the module's docstring).
+    # if there is no such page), cached by the plugin; links are then deferred (see the
+    # module's docstring).
     resolve: Callable[[str], str | None] | None = None
     linked_terms: set[str] = field(default_factory=set)
     # (href, tooltip) of each term and clause linked from this page, looked up once per page.
@@ -145,7 +145,7 @@ class BuildContext:
         self, page: PageContext, catalogue: Catalogue, clause: Clause
     ) -> tuple[str, str]:
         """(href, tooltip) of a clause on its clause page, seen from `page`."""
-        cache_key = (catalogue.id, clause.id)
+        cache_key = ("clause", f"{catalogue.id} {clause.id}")
         link = page.targets.get(cache_key)
         if link is None:
             target, fragment = self.layout.target(catalogue.id, clause)
@@ -237,8 +237,6 @@ class HeadingCoverageTreeprocessor(_Processor):
             if heading.tag not in _HEADINGS:
                 continue
             text = _heading_text(heading)
-            if not may_cite_clause(text):
-                continue
             citation = cite_heading(text, catalogue, self.context.recognizer, page.heading_mode)
             if citation is not None:
                 page.record.declarations.append(
@@ -418,7 +416,7 @@ class ProseLinkTreeprocessor(_Processor):
             if not page.link_clauses:
                 continue
             for item in citation.links:
-                if not run.linkable(item.start, item.end):
+                if run.segment_for(item.start, item.end) is None:
                     continue
                 href, title = self.context.clause_link(page, catalogue, catalogue[item.clause_id])
                 links.append(Link(item.start, item.end, href, title, CLAUSE_LINK_CLASS))
@@ -447,7 +445,7 @@ class ProseLinkTreeprocessor(_Processor):
                 continue
             if taken and any(start < match.end and match.start < end for start, end in taken):
                 continue
-            if not run.linkable(match.start, match.end):
+            if run.segment_for(match.start, match.end) is None:
                 continue
             target = self.context.term_link(page, match.key)
             if target is None:
@@ -466,29 +464,28 @@ class LinkTargetTreeprocessor(_Processor):
         page = self.context.current
         if page is None or page.resolve is None:
             return
-        urls: dict[str, str | None] = {}
+        missing: set[str] = set()
         prefix = len(DEFERRED_SCHEME)
         for link in root.iter("a"):
             href = link.get("href")
             if href is None or not href.startswith(DEFERRED_SCHEME):
                 continue
             target, _, fragment = href[prefix:].partition("#")
-            if target not in urls:
-                urls[target] = page.resolve(target)
-                if urls[target] is None:  # one finding per missing page, not per link
-                    page.record.findings.append(
-                        Finding(
-                            "missing-target",
-                            f"the generated page '{target}' this page links to is not in the site",
-                            page.src_path,
-                            hint="another plugin may have removed it; its links are left as text",
-                        )
-                    )
-            url = urls[target]
-            if url is None:
-                link.attrib.pop("href", None)
+            url = page.resolve(target)
+            if url is not None:
+                link.set("href", f"{url}#{fragment}" if fragment else url)
                 continue
-            link.set("href", f"{url}#{fragment}" if fragment else url)
+            link.attrib.pop("href", None)
+            if target not in missing:  # one finding per missing page, not per link
+                missing.add(target)
+                page.record.findings.append(
+                    Finding(
+                        "missing-target",
+                        f"the generated page '{target}' this page links to is not in the site",
+                        page.src_path,
+                        hint="another plugin may have removed it; its links are left as text",
+                    )
+                )
 
 
 class QMSExtension(Extension):

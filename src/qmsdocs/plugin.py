@@ -403,7 +403,7 @@ class QMSPlugin(BasePlugin[QMSConfig]):
             heading_mode=heading_mode,
             link_terms=link_terms,
             heading_ids=self.glossary_ids if src == self.glossary_page else {},
-            resolve=_resolver(files, page.file),
+            resolve=SitePages(files).resolver(page.file),
         )
         return markdown
 
@@ -897,14 +897,3 @@ def _relink(nav: Navigation) -> None:
         page.previous_page = pages[index - 1] if index > 0 else None
         page.next_page = pages[index + 1] if index + 1 < len(pages) else None
     nav.pages = pages
-
-
-def _resolver(files: Files, from_file: File) -> Callable[[str], str | None]:
-    """Docs path of a page -> its URL relative to `from_file`'s page, for the deferred links."""
-    pages = files.src_uris
-
-    def resolve(src_uri: str) -> str | None:
-        target = pages.get(src_uri)
-        return target.url_relative_to(from_file) if target is not None else None
-
-    return resolve

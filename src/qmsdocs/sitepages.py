@@ -32,17 +32,26 @@ class SitePages:
         file = self._files.get(src_uri)
         return file.page if file is not None and isinstance(file.page, Page) else None
 
+    def resolver(self, from_file: File) -> Callable[[str], str | None]:
+        """resolve(docs path) -> its URL relative to `from_file`'s page (None: no such page),
+        each target worked out once."""
+        urls: dict[str, str | None] = {}
+
+        def resolve(src_uri: str) -> str | None:
+            if src_uri not in urls:
+                target = self._files.get(src_uri)
+                urls[src_uri] = target.url_relative_to(from_file) if target is not None else None
+            return urls[src_uri]
+
+        return resolve
+
     def url_maker(self, from_file: File) -> Callable[[str, str | None], str]:
-        """url_for(docs path, anchor) -> the URL relative to `from_file`'s page."""
-        urls: dict[str, str] = {}
+        """url_for(docs path, anchor) -> the URL relative to `from_file`'s page (the docs path
+        itself if there is no such page)."""
+        resolve = self.resolver(from_file)
 
         def url_for(src_uri: str, anchor: str | None) -> str:
-            url = urls.get(src_uri)
-            if url is None:
-                target = self._files.get(src_uri)
-                url = urls[src_uri] = (
-                    target.url_relative_to(from_file) if target is not None else src_uri
-                )
+            url = resolve(src_uri) or src_uri
             return f"{url}#{anchor}" if anchor else url
 
         return url_for

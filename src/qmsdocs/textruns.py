@@ -16,7 +16,7 @@ import re
 import xml.etree.ElementTree as etree
 from bisect import bisect_right
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from markdown.util import AtomicString
 
@@ -75,14 +75,23 @@ class Run:
     segments: list[Segment]
     section: str | None  # id of the heading this block comes after, if any
 
-    def linkable(self, start: int, end: int) -> bool:
-        """Whether `text[start:end]` lies within one segment, where a link can go (readable
-        text of skipped elements is part of `text` but of no segment)."""
-        index = bisect_right(self.segments, start, key=lambda s: s.start) - 1
+    _starts: list[int] | None = field(default=None, init=False, repr=False, compare=False)
+
+    def segment_for(self, start: int, end: int) -> int | None:
+        """The index of the segment holding `text[start:end]`, or None: a link goes within one
+        segment (it cannot span an inline element, and the readable text of skipped elements,
+        such as an abbreviation's, is in `text` but in no segment).
+
+        Segments follow each other without overlapping (iter_runs makes them so), so the one
+        that can hold the text is found by bisection.
+        """
+        if self._starts is None:
+            self._starts = [segment.start for segment in self.segments]
+        index = bisect_right(self._starts, start) - 1
         if index < 0:
-            return False
+            return None
         segment = self.segments[index]
-        return end <= segment.start + len(segment.value)
+        return index if end <= segment.start + len(segment.value) else None
 
 
 @dataclass(frozen=True, slots=True)
@@ -250,19 +259,9 @@ def insert_links(run: Run, links: list[Link]) -> int:
     segment holds (a megabyte-long paragraph full of references stays linear).
     """
     segments = run.segments
-    starts = [segment.start for segment in segments]
-    ends = [segment.start + len(segment.value) for segment in segments]
-    # Segments as iter_runs makes them follow each other without overlapping; then the one
-    # that can hold a link is found by bisection.
-    ordered = all(ends[i] <= starts[i + 1] for i in range(len(segments) - 1))
     by_segment: dict[int, list[Link]] = {}
     for link in links:
-        if ordered and link.end > link.start:
-            index: int | None = bisect_right(starts, link.start) - 1
-            if index is not None and (index < 0 or link.end > ends[index]):
-                index = None
-        else:
-            index = _segment_index(segments, link.start, link.end)
+        index = run.segment_for(link.start, link.end)
         if index is not None:
             by_segment.setdefault(index, []).append(link)
     # Where each segment's links go: after the tail's owner, or first for element.text. The
@@ -333,13 +332,3 @@ def _anchor(link: Link, text: str) -> etree.Element:
         anchor.set("class", link.css_class)
     anchor.text = AtomicString(text)
     return anchor
-
-
-def _segment_index(segments: list[Segment], start: int, end: int) -> int | None:
-    for index, segment in enumerate(segments):
-        seg_end = segment.start + len(segment.value)
-        if segment.start <= start and end <= seg_end:
-            return index
-        if segment.start > start:
-            return None
-    return None
