@@ -38,6 +38,8 @@ KINDS = {
     "legal-tails": "German legal citations (§ 8 Abs. 1 MPDG) that name the next word as the law",
     "term-walls": "terms back to back, no other words (documented information documented ...)",
     "unknown-clauses": "many references to clauses that do not exist, each a finding with a line",
+    "designation-chains": "standards' names with endless part numbers and amendments (ISO 9001-1-1...)",
+    "blank-runs": "long runs of spaces and tabs between keywords, numbers and separators",
 }
 
 
@@ -120,6 +122,20 @@ def make_text(kind: str, size: int, seed: int = 1) -> str:
         ]
     elif kind == "unknown-clauses":
         chunks = ["See clause 7.9 here.\n", "ISO 9001 4.2.3 applies.\n", "Clause 11.2 too.\n"]
+    elif kind == "designation-chains":
+        chunks = [
+            "ISO 9001" + "-1" * 400 + " ",
+            "ISO 9001:2015" + " / Amd 1:2024" * 200 + "x ",
+            "ISO 9001:2015" + " + Amd 1" * 200 + " 8.4 ",
+            "DIN EN ISO 9001" + "-12" * 300 + ":2015 ",
+        ]
+    elif kind == "blank-runs":
+        chunks = [
+            "clause" + " " * 2000 + "x ",
+            "ISO 9001" + " \t" * 1000 + ", clause" + " " * 1000 + "4.1 ",
+            "clauses 4.1" + " " * 2000 + "- " + "\t" * 1000 + "x ",
+            "§" + "\u00a0" * 2000 + "7.5 ",
+        ]
     else:
         raise ValueError(f"unknown kind {kind!r}; choose from {', '.join(KINDS)}")
     out = []

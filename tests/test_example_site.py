@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-import shutil
+import sysconfig
 from pathlib import Path
 
 import pytest
@@ -55,10 +55,18 @@ def test_example_notations_are_linked(example: Path, page: str, numbers: list[st
         assert any(text.startswith(number) for text in linked), number
 
 
-def test_example_does_not_write_into_docs() -> None:
+def test_example_does_not_write_into_docs(example: Path) -> None:
     # The build must never add files to docs/ (generated pages live only in the site).
+    assert (example / "clauses").is_dir()
     assert not (REPO / "docs" / "clauses").exists()
-    assert shutil.which("mkdocs") is not None
+
+
+def test_the_readme_commands_find_their_scripts_in_the_venv() -> None:
+    # The README runs `.venv/bin/mkdocs` and `.venv/bin/qmsdocs`: the install must put both
+    # beside the interpreter that runs the tests, whatever PATH holds.
+    scripts = Path(sysconfig.get_path("scripts"))
+    assert any(scripts.glob("mkdocs*")), scripts
+    assert any(scripts.glob("qmsdocs*")), scripts
 
 
 _LINK_RE = re.compile(r'<a class="qms-(?:term|clause)" href="([^"]*)"')

@@ -35,9 +35,9 @@ __all__ = ["Citation", "ClauseLink", "Recognizer", "UnknownClause", "citation_fi
 _DESIGNATION = r"""
     (?:(?:DIN|BS|NF|UNE|ÖNORM|SN|NEN|UNI|SS|CSA|JIS|ANSI|AS/NZS)\s+)?
     (?:EN\s+)?
-    (?:ISO/IEC|ISO/TS|ISO/TR|ISO|IEC|EN|IATF|AS|API|ASME|SAE|IPC)\s?-?\d{3,5}(?:-\d{1,3})*+
+    (?:ISO/IEC|ISO/TS|ISO/TR|ISO|IEC|EN|IATF|AS|API|ASME|SAE|IPC)\s?-?\d{3,5}(?:-\d{1,3})*
     (?::\s?\d{4})?
-    (?:\s*[/+]\s*Amd\.?\s*\d{1,2}(?::\s?\d{4})?)*+
+    (?:\s*[/+]\s*Amd\.?\s*\d{1,2}(?::\s?\d{4})?)*
 """
 # Legal and regulatory texts whose paragraphs are never clauses of a management standard.
 _ACT = r"(?:Regulation|Directive|Verordnung|Richtlinie)"
@@ -75,7 +75,7 @@ _CANDIDATE_RE = re.compile(
 _SENTENCE_END_RE = re.compile(r"[.!?;:](?=\s)|\n")  # as the `sentence_end` trigger
 # A text can hold a citation only if it has a digit, or an annex named by its letter alone.
 _NUMBER_HINT_RE = re.compile(r"[\dA](?:(?<=A)(?:nnex|nhang)|(?<!A))")
-_NEXT_WORD_RE = re.compile(r"\s*+(\S+)")
+_NEXT_WORD_RE = re.compile(r"\s*(\S+)")
 
 _DESIGNATION_AT_END_RE = re.compile(
     rf"(?<![\w/-])(?P<designation>{_DESIGNATION})[\s,:;]*$", re.VERBOSE
@@ -84,19 +84,19 @@ _DESIGNATION_AT_END_RE = re.compile(
 # After a designation: an optional comma and keyword, then the first number.
 _AFTER_DESIGNATION_RE = re.compile(
     rf"""
-    (?:\s*,)?\s*+
+    (?:\s*,)?\s*
     (?P<keyword>(?i:{_EXPLICIT_KEYWORDS}|{_AFTER_DESIGNATION_KEYWORDS})(?![\w-])|§§?)?
-    \s*+
+    \s*
     """,
     re.VERBOSE,
 )
-_AFTER_KEYWORD_RE = re.compile(r"[ \t\u00a0]*+")
+_AFTER_KEYWORD_RE = re.compile(r"[ \t\u00a0]*")
 
 # A clause number. Not part of a longer number, a version, a date or an address. A lone
 # letter is an annex only right after "Annex" ("Clause 4 and I" does not cite annex I).
 _NUMBER = r"""
     (?<![\w.])
-    (?P<number>\d{1,2}(?:\.\d{1,2}){0,4}+|[A-Z](?:\.\d{1,2}){%d,4}+)
+    (?P<number>\d{1,2}(?:\.\d{1,2}){0,4}|[A-Z](?:\.\d{1,2}){%d,4})
     (?![\w]|\.\d|[-‐‑]\w*[A-Za-z])
     (?P<item>[ ]?\(?[a-z]\)(?![\w]))?
 """
@@ -105,13 +105,13 @@ _ANNEX_NUMBER_RE = re.compile(_NUMBER % 0, re.VERBOSE)
 # Between two numbers of a list or a range.
 _SEPARATOR_RE = re.compile(
     r"""
-    [ \t\u00a0]*+
+    [ \t\u00a0]*
     (?:
         (?P<range>[-–—‐‑]|to|through|thru|bis)
-      | (?P<list>,[ \t\u00a0]*+(?:and|or|und|oder)?|and|or|&|und|oder|/)
+      | (?P<list>,[ \t\u00a0]*(?:and|or|und|oder)?|and|or|&|und|oder|/)
     )
-    [ \t\u00a0]*+
-    (?:(?:§§?|(?i:(?:sub-?)?clauses?))[ \t\u00a0]*+)?
+    [ \t\u00a0]*
+    (?:(?:§§?|(?i:(?:sub-?)?clauses?))[ \t\u00a0]*)?
     """,
     re.VERBOSE,
 )
