@@ -38,7 +38,7 @@ KINDS = {
     "legal-tails": "German legal citations (§ 8 Abs. 1 MPDG) that name the next word as the law",
     "term-walls": "terms back to back, no other words (documented information documented ...)",
     "unknown-clauses": "many references to clauses that do not exist, each a finding with a line",
-    "designation-chains": "standards' names with endless part numbers and amendments (ISO 9001-1-1...)",
+    "designation-chains": "standard names with endless part numbers and amendments",
     "blank-runs": "long runs of spaces and tabs between keywords, numbers and separators",
 }
 
