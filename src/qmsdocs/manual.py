@@ -32,6 +32,7 @@ from typing import Any, Literal
 from qmsdocs.documents import DEFAULT_REQUIRED, DocumentControl, read_document
 from qmsdocs.findings import Finding, QMSDataError, Severity
 from qmsdocs.references import Recognizer
+from qmsdocs.sourcefiles import code_lines, split_front_matter
 from qmsdocs.standards import CLAUSE_ID_RE, Catalogue
 from qmsdocs.yamlio import line_of, parse_yaml
 
@@ -53,8 +54,6 @@ __all__ = [
 HeadingMode = Literal["titles", "numbers", "off"]
 HEADING_MODES: tuple[HeadingMode, ...] = ("titles", "numbers", "off")
 
-# MkDocs' own front matter delimiters (mkdocs.utils.meta.YAML_RE), so we read the same block.
-_FRONT_MATTER_RE = re.compile(r"^-{3}[ \t]*\n(.*?\n)(?:\.{3}|-{3})[ \t]*\n", re.DOTALL)
 _PAGE_OPTIONS = {"heading_coverage", "link_clauses", "link_terms"}
 LINK_TERMS = ("first", "all", "off")
 
@@ -126,17 +125,6 @@ class HeadingCitation:
     clause: str
     rule: Literal["title", "parentheses", "explicit", "number"]
     catalogue: str | None = None  # another loaded edition named in the heading; None: ours
-
-
-def split_front_matter(text: str) -> tuple[str | None, str, int]:
-    """(front matter YAML or None, body, line of the body) as MkDocs splits a page."""
-    match = _FRONT_MATTER_RE.match(text)
-    if match is None:
-        return None, text, 1
-    rest = text[match.end() :]
-    body = rest.lstrip("\n")
-    body_line = text.count("\n", 0, match.end()) + 1 + (len(rest) - len(body))
-    return match.group(1), body, body_line
 
 
 # Clause ids in front matter ---------------------------------------------------------------
@@ -597,7 +585,6 @@ def unknown_heading_finding(
 # not); a setext underline ("===", "---", even "-") is in the first column and follows the
 # first line of a paragraph; block quotes are unwrapped; fenced code is skipped.
 
-_FENCE_RE = re.compile(r"^[ \t]{0,3}(?P<fence>`{3,}|~{3,})")
 _ATX_RE = re.compile(r"^(?P<level>#{1,6})(?P<text>.*?)#*[ \t]*$")
 _SETEXT_RE = re.compile(r"^(?P<underline>=+|-+)[ ]*$")
 _QUOTE_RE = re.compile(r"^[ ]{0,3}>[ ]?")
@@ -612,27 +599,15 @@ def iter_source_headings(body: str, first_line: int = 1) -> Iterator[tuple[str, 
     Inline markup, links and attribute lists are reduced to their text, as the rendered
     heading reads.
     """
-    fence: str | None = None
     # The line that may become a setext heading: the first line of a paragraph.
     candidate: tuple[str, int] | None = None
     block_start = True  # the next line starts a block (after a blank line, a heading, ...)
-    for number, raw in enumerate(body.split("\n"), start=first_line):
-        line = raw
-        while _QUOTE_RE.match(line):
-            line = _QUOTE_RE.sub("", line, count=1)
-        fence_match = _FENCE_RE.match(line)
-        if fence is not None:
-            if (
-                fence_match
-                and fence_match.group("fence")[0] == fence[0]
-                and len(fence_match.group("fence")) >= len(fence)
-            ):
-                fence = None
-                block_start = True
-            continue
-        if fence_match:
-            fence = fence_match.group("fence")
+    unquoted = [_unquote(raw) for raw in body.split("\n")]
+    for index, line, is_code in code_lines(unquoted):
+        number = first_line + index
+        if is_code:
             candidate = None
+            block_start = True
             continue
         if not line.strip():
             candidate = None
@@ -654,6 +629,12 @@ def iter_source_headings(body: str, first_line: int = 1) -> Iterator[tuple[str, 
         indented = line.startswith(("    ", "\t"))
         candidate = (line, number) if block_start and not indented else None
         block_start = False
+
+
+def _unquote(line: str) -> str:
+    while _QUOTE_RE.match(line):
+        line = _QUOTE_RE.sub("", line, count=1)
+    return line
 
 
 def _plain(text: str) -> str:

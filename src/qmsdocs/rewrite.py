@@ -7,19 +7,14 @@ kept as they were. Files are replaced atomically (a temporary file, then a renam
 
 from __future__ import annotations
 
-import os
-import re
-import tempfile
 from collections.abc import Mapping
-from pathlib import Path
 
 import yaml
 
-__all__ = ["rewrite_clause_ids", "write_atomically"]
+from qmsdocs.sourcefiles import FRONT_MATTER_RE
 
-_FRONT_MATTER_RE = re.compile(
-    r"\A---[ \t]*\r?\n(?P<yaml>.*?\r?\n)(?:\.\.\.|---)[ \t]*(?:\r?\n|\Z)", re.DOTALL
-)
+__all__ = ["rewrite_clause_ids"]
+
 _KEYS = ("clauses", "not_applicable")
 
 
@@ -32,7 +27,7 @@ def rewrite_clause_ids(
     Returns the new text and what changed: (old, new, line). Ids written any other way
     ("ISO 9001:2015 10.3") are left for a person.
     """
-    match = _FRONT_MATTER_RE.match(text)
+    match = FRONT_MATTER_RE.match(text)
     if match is None:
         return text, []
     offset = match.start("yaml")
@@ -72,18 +67,3 @@ def rewrite_clause_ids(
         text = text[:start] + replacement + text[end:]
         changed.append((old, changes[old], line))
     return text, sorted(changed, key=lambda c: c[2])
-
-
-def write_atomically(path: Path, text: str, encoding: str = "utf-8") -> None:
-    """Write `text` to `path` exactly (no newline translation), replacing it in one step."""
-    mode = path.stat().st_mode if path.exists() else None
-    descriptor, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(descriptor, "w", encoding=encoding, newline="") as handle:
-            handle.write(text)
-        if mode is not None:
-            os.chmod(temporary, mode)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise

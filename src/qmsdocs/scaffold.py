@@ -34,7 +34,7 @@ import yaml
 from qmsdocs.checker import SourceReading
 from qmsdocs.documents import today
 from qmsdocs.findings import QMSDataError
-from qmsdocs.manual import split_front_matter
+from qmsdocs.sourcefiles import split_front_matter
 from qmsdocs.standards import Catalogue, builtin_catalogue_ids, resolve_catalogue
 
 __all__ = [

@@ -71,11 +71,8 @@ file beside it and moved into place (`os.replace`).
 from __future__ import annotations
 
 import bisect
-import contextlib
 import os
 import re
-import shutil
-import tempfile
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -98,6 +95,13 @@ from qmsdocs.manual import (
     title_matches,
 )
 from qmsdocs.references import Recognizer
+from qmsdocs.sourcefiles import (
+    FRONT_MATTER_RE,
+    PageSource,
+    mask_code,
+    read_page,
+    write_atomically,
+)
 from qmsdocs.standards import Catalogue, resolve_catalogue
 
 __all__ = [
@@ -207,81 +211,8 @@ _LINK_TARGET_RE = re.compile(
 _BR_RE = re.compile(r"<br\s*/?>|;", re.IGNORECASE)
 _MARKUP_RE = re.compile(r"[*_`\\]+")
 _NUMBER_PREFIX_RE = re.compile(r"^(\d{2,6})(?=[_\-\s.]|$)")
-# Code: fenced blocks (as `qmsdocs.manual` reads them) and inline code spans.
-_FENCE_RE = re.compile(r"^[ \t]{0,3}(?P<fence>`{3,}|~{3,})")
-_INLINE_CODE_RE = re.compile(r"(`+)(?!`).+?(?<!`)\1(?!`)")
-# YAML front matter as MkDocs finds it, on the file's own line endings.
-_FRONT_MATTER_RE = re.compile(
-    r"\A---[ \t]*(?:\r\n|\n)(?P<yaml>.*?(?:\r\n|\n))(?P<close>(?:\.\.\.|---)[ \t]*(?:\r\n|\n))",
-    re.DOTALL,
-)
 # MultiMarkdown meta data, which MkDocs reads when a page has no YAML front matter.
 _MMD_META_RE = re.compile(r"^[ ]{0,3}[A-Za-z0-9_-]+:\s*\S")
-_BOMS = (
-    (b"\xef\xbb\xbf", "utf-8"),
-    (b"\xff\xfe", "utf-16-le"),
-    (b"\xfe\xff", "utf-16-be"),
-)
-
-
-# Reading pages -------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class PageSource:
-    """A page as stored: the text exactly as decoded, and how to write it back.
-
-    Attributes:
-        original: The decoded text, line endings untouched, without a byte order mark.
-        bom: The byte order mark the file starts with (b"" for none).
-        encoding: The encoding it was decoded with.
-        newline: The line ending it mostly uses.
-    """
-
-    original: str
-    bom: bytes = b""
-    encoding: str = "utf-8"
-    newline: str = "\n"
-
-    @property
-    def text(self) -> str:
-        """The text as MkDocs reads it (universal newlines)."""
-        return self.original.replace("\r\n", "\n").replace("\r", "\n")
-
-    def encode(self, text: str) -> bytes:
-        return self.bom + text.encode(self.encoding)
-
-
-def read_page(path: Path) -> PageSource:
-    """Read a page's bytes, remembering encoding, byte order mark and line endings.
-
-    UTF-8 is expected; a page that is not UTF-8 is read as Windows-1252 (what Word and most
-    Windows editors write) and its `encoding` says so.
-    """
-    data = path.read_bytes()
-    bom = b""
-    encoding = "utf-8"
-    for mark, name in _BOMS:
-        if data.startswith(mark):
-            bom, encoding = mark, name
-            break
-    body = data[len(bom) :]
-    try:
-        text = body.decode(encoding)
-    except UnicodeDecodeError:
-        encoding = "cp1252"
-        try:
-            text = body.decode(encoding)
-        except UnicodeDecodeError:
-            encoding = "latin-1"
-            text = body.decode(encoding)
-    crlf = text.count("\r\n")
-    lone_lf = text.count("\n") - crlf
-    lone_cr = text.count("\r") - crlf
-    newline = "\r\n" if crlf > lone_lf and crlf >= lone_cr else "\r" if lone_cr > lone_lf else "\n"
-    return PageSource(text, bom, encoding, newline)
-
-
 # Results ---------------------------------------------------------------------------------------
 
 
@@ -518,32 +449,6 @@ def _parent(clause: str) -> str:
     return clause.rsplit(".", 1)[0] if "." in clause else ""
 
 
-def _mask_code(body: str) -> tuple[str, set[int]]:
-    """The body with fenced code blanked (lines kept) and inline code spans blanked."""
-    out: list[str] = []
-    fence: str | None = None
-    code_lines: set[int] = set()
-    for index, line in enumerate(body.split("\n")):
-        match = _FENCE_RE.match(line)
-        if fence is not None:
-            if (
-                match
-                and match.group("fence")[0] == fence[0]
-                and len(match.group("fence")) >= len(fence)
-            ):
-                fence = None
-            code_lines.add(index)
-            out.append(" " * len(line))
-            continue
-        if match:
-            fence = match.group("fence")
-            code_lines.add(index)
-            out.append(" " * len(line))
-            continue
-        out.append(_INLINE_CODE_RE.sub(lambda m: " " * len(m.group(0)), line))
-    return "\n".join(out), code_lines
-
-
 def _split_cells(line: str) -> list[str]:
     text = line.strip()
     if text.startswith("|"):
@@ -562,7 +467,7 @@ def _read_page_facts(
 ) -> _PageFacts:
     front = read_front_matter(page, text, catalogue, recognizer)
     _raw, body, body_line = split_front_matter(text)
-    masked, code_lines = _mask_code(body)
+    masked, code_lines = mask_code(body)
     lines = masked.split("\n")
     notes: list[str] = []
 
@@ -1205,7 +1110,7 @@ def add_front_matter(source: PageSource, suggestion: Suggestion) -> str:
     if not entries:
         return original
     comment = "# Clauses suggested by `qmsdocs scan`: check them, then edit as you see fit."
-    match = _FRONT_MATTER_RE.match(original)
+    match = FRONT_MATTER_RE.match(original)
     data: Any = None
     if match is not None:
         try:
@@ -1247,7 +1152,7 @@ def add_front_matter(source: PageSource, suggestion: Suggestion) -> str:
 
 def _verify(text: str, before: dict[Any, Any], suggestion: Suggestion) -> None:
     """The merged front matter parses, keeps every other key, and says what was meant."""
-    match = _FRONT_MATTER_RE.match(text)
+    match = FRONT_MATTER_RE.match(text)
     try:
         after = yaml.safe_load(match.group("yaml")) if match else None
     except yaml.YAMLError as error:
@@ -1261,24 +1166,6 @@ def _verify(text: str, before: dict[Any, Any], suggestion: Suggestion) -> None:
         suggestion.clauses
     ):
         raise FrontMatterError("its clauses: entry could not be merged; edit it by hand")
-
-
-def _write_atomically(path: Path, data: bytes) -> None:
-    handle = tempfile.NamedTemporaryFile(  # noqa: SIM115 - closed before the move
-        dir=path.parent, prefix=f".{path.name}.", suffix=".tmp", delete=False
-    )
-    temporary = Path(handle.name)
-    try:
-        with handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        with contextlib.suppress(OSError):
-            shutil.copymode(path, temporary)
-        os.replace(temporary, path)
-    except BaseException:
-        temporary.unlink(missing_ok=True)
-        raise
 
 
 def write_suggestions(result: ScanResult) -> ScanResult:
@@ -1303,7 +1190,7 @@ def write_suggestions(result: ScanResult) -> ScanResult:
         except UnicodeEncodeError:
             result.skipped[scan.page] = f"cannot be written back as {source.encoding}"
             continue
-        _write_atomically(result.docs_dir / scan.page, data)
+        write_atomically(result.docs_dir / scan.page, data)
         result.written.append(scan.page)
     return result
 

@@ -15,7 +15,8 @@ import click
 from qmsdocs.editions import Editions
 from qmsdocs.findings import QMSDataError
 from qmsdocs.manual import Declaration
-from qmsdocs.rewrite import rewrite_clause_ids, write_atomically
+from qmsdocs.rewrite import rewrite_clause_ids
+from qmsdocs.sourcefiles import write_atomically
 from qmsdocs.standards import load_builtin_catalogue
 from qmsdocs.transition import (
     Correspondence,
