@@ -37,10 +37,11 @@ PHASES = [
     ("setup.matcher", "  of which term matcher build"),
     ("setup.recognizer", "  of which clause recogniser build"),
     ("setup.glossary", "  of which glossary loading"),
-    ("front_matter", "front matter and document control (on_page_markdown)"),
+    ("front_matter", "reading each page's source for the verdict (on_page_markdown)"),
+    ("assessment.prose", "  of which prose citations in the source"),
     ("link.prose", "linking: clause references and terms (tree processor, one walk)"),
     ("link.targets", "linking: final URLs of the links (tree processor)"),
-    ("link.headings", "linking: heading coverage (tree processor)"),
+    ("link.headings", "linking: heading anchors (tree processor)"),
     ("link.explicit", "linking: explicit references (tree processor)"),
     ("link.anchors", "linking: anchors of generated pages (tree processor)"),
     ("link.scan", "  in linking: recogniser scan"),
@@ -117,9 +118,13 @@ def _install(timers: _Timers) -> dict[str, Any]:
     import mkdocs.commands.build as mkbuild
     from material.plugins.search.plugin import SearchPlugin
 
+    import qmsdocs.assessment as assessment
     import qmsdocs.markdown_ext as ext
     import qmsdocs.plugin as plugin_module
+    import qmsdocs.plugin.build as build_module
+    import qmsdocs.plugin.fillers as fillers
     from qmsdocs.plugin import QMSPlugin
+    from qmsdocs.plugin.build import Build
     from qmsdocs.references import Recognizer
     from qmsdocs.terms import TermMatcher
 
@@ -128,25 +133,24 @@ def _install(timers: _Timers) -> dict[str, Any]:
     _wrap(QMSPlugin, "on_config", timers, "setup")
     _wrap(TermMatcher, "__init__", timers, "setup.matcher")
     _wrap(Recognizer, "__init__", timers, "setup.recognizer")
-    _wrap(QMSPlugin, "_load_vocabulary", timers, "setup.glossary")
-    _wrap(QMSPlugin, "on_page_markdown", timers, "front_matter")
+    _wrap(build_module, "load_site_vocabulary", timers, "setup.glossary")
+    _wrap(Build, "read_page", timers, "front_matter")
+    _wrap(assessment.Assessor, "_read_prose", timers, "assessment.prose")
     _wrap(QMSPlugin, "on_page_content", timers, "panels")
     _wrap(QMSPlugin, "on_files", timers, "generated.files")
     _wrap(QMSPlugin, "on_nav", timers, "generated.nav")
     _wrap(QMSPlugin, "on_env", timers, "on_env")
-    for method in ("_fill_pages", "_fill_glossary", "_fill_register"):
-        if hasattr(QMSPlugin, method):
-            _wrap(QMSPlugin, method, timers, "generated.fill")
-    if hasattr(QMSPlugin, "_document_views"):
-        _wrap(QMSPlugin, "_document_views", timers, "documents")
-    _wrap(plugin_module, "check_documents", timers, "documents")
-    _wrap(plugin_module, "compute_coverage", timers, "coverage")
-    _wrap(QMSPlugin, "_write_exports", timers, "exports")
-    _wrap(QMSPlugin, "_report", timers, "report")
+    _wrap(plugin_module, "fill_pages", timers, "generated.fill")
+    _wrap(plugin_module, "register_rows", timers, "documents")
+    _wrap(assessment, "check_documents", timers, "documents")
+    _wrap(assessment, "compute_coverage", timers, "coverage")
+    _wrap(plugin_module, "write_exports", timers, "exports")
+    _wrap(plugin_module, "report", timers, "report")
+    del fillers
     processors = {
         "ProseLinkTreeprocessor": "link.prose",
         "LinkTargetTreeprocessor": "link.targets",
-        "HeadingCoverageTreeprocessor": "link.headings",
+        "HeadingAnchorTreeprocessor": "link.headings",
         "ExplicitReferenceTreeprocessor": "link.explicit",
         "ClauseAnchorTreeprocessor": "link.anchors",
     }

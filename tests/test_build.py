@@ -406,7 +406,7 @@ def test_search_index_is_the_same_without_parsing_the_links(
 
 
 def test_unlinked_keeps_the_text_of_qmsdocs_links_only() -> None:
-    from qmsdocs.searchindex import unlinked
+    from qmsdocs.plugin.search import unlinked
 
     html = (
         '<p>See <a class="qms-clause" href="c/8/#clause-8-4" title="ISO 9001:2015 8.4">8.4</a>'

@@ -130,15 +130,15 @@ def test_unknown_clause_is_recorded_with_line() -> None:
     assert (finding.code, finding.path, finding.line) == ("unknown-clause", "manual/x.md", 3)
 
 
-def test_references_are_recorded() -> None:
+def test_references_are_recorded_with_their_sections() -> None:
     ext = QMSExtension(page_path="p.md")
     md = markdown.Markdown(extensions=[ext, "toc"])
     md.convert("## Suppliers\n\nclauses 5.1 - 5.3")
-    assert ext.record is not None
-    assert [(r.clause, r.section) for r in ext.record.references] == [
-        ("5.1", "suppliers"),
-        ("5.2", "suppliers"),
-        ("5.3", "suppliers"),
+    assert ext.assessment is not None
+    assert [(r.clause, r.section, r.line) for r in ext.assessment.references] == [
+        ("5.1", "suppliers", 3),
+        ("5.2", "suppliers", 3),
+        ("5.3", "suppliers", 3),
     ]
 
 

@@ -23,7 +23,6 @@ build processes like the author's own text:
 
 from __future__ import annotations
 
-import difflib
 import posixpath
 import re
 from collections.abc import Callable
@@ -33,6 +32,7 @@ from functools import cached_property
 from qmsdocs.findings import Finding, Severity
 from qmsdocs.pages import placeholder
 from qmsdocs.principles import Principle, PrincipleSet
+from qmsdocs.records import Reference
 from qmsdocs.standards import Catalogue, Clause
 from qmsdocs.terms import TermMatcher
 from qmsdocs.vocabulary import Term, Vocabulary
@@ -67,14 +67,7 @@ def _link_text(text: str) -> str:
 
 def suggest_term(vocabulary: Vocabulary | None, name: str) -> str | None:
     """A did-you-mean hint for a name that is no term of the vocabulary."""
-    if vocabulary is None:
-        return None
-    names = [n for term in vocabulary for n in term.names]
-    close = difflib.get_close_matches(name, names, n=1)
-    if not close:
-        folded = {n.casefold(): n for n in names}
-        close = [folded[c] for c in difflib.get_close_matches(name.casefold(), list(folded), n=1)]
-    return f"did you mean '{close[0]}'?" if close else None
+    return vocabulary.suggest(name) if vocabulary is not None else None
 
 
 def resolve_term(
@@ -137,6 +130,8 @@ class SiteMacros:
         principles: The quality management principles.
         report: Adds a finding to the build's report (the plugin's `add_finding`).
         page_exists: Whether a docs-relative page exists in the build.
+        cite: Records that a page cites a clause through a macro (for "referenced by": the
+            sources hold the macro call, not the citation).
     """
 
     catalogue: Catalogue
@@ -146,6 +141,7 @@ class SiteMacros:
     principles: PrincipleSet
     report: Callable[[Finding], None]
     page_exists: Callable[[str], bool]
+    cite: Callable[[Reference], None] = lambda _reference: None
 
     def page(self, src_uri: str, source: str) -> PageMacros:
         return PageMacros(self, src_uri, source)
@@ -203,7 +199,13 @@ class PageMacros:
         if clause is None:
             return _link_text(text) if text else markdown_text(str(clause_id))
         label = _link_text(text) if text else markdown_text(self._label(clause))
-        return f"[{label}](clause:{clause.id})"
+        return self._cited(clause, label)
+
+    def _cited(self, clause: Clause, label: str) -> str:
+        """An explicit link to a clause, recorded as this page's reference to it."""
+        href = f"clause:{clause.id}"
+        self.site.cite(Reference(self.site.catalogue.id, clause.id, self.page, None, href))
+        return f"[{label}]({href})"
 
     def _label(self, clause: Clause) -> str:
         """Number and title; a paragraph without a heading keeps its number alone."""
@@ -329,7 +331,7 @@ class PageMacros:
             # The site is written against another standard: name the clause, link nothing.
             return markdown_text(f"{self.site.principles.catalogue} {clause_id}")
         label = self._label(clause) if full else clause.id
-        return f"[{markdown_text(label)}](clause:{clause.id})"
+        return self._cited(clause, markdown_text(label))
 
     def _principle_term(self, name: str) -> str:
         term = resolve_term(self.site.vocabulary, self.site.term_matcher, name)

@@ -24,6 +24,7 @@ from qmsdocs.editions import Editions, load_editions
 from qmsdocs.exports import coverage_csv, coverage_data, generator
 from qmsdocs.findings import Finding, QMSDataError, Severity, apply_severities
 from qmsdocs.glossary import load_site_vocabulary
+from qmsdocs.plugin.config import rules_from
 from qmsdocs.scaffold import pending_data, pending_lines
 from qmsdocs.sources import symlink_loops
 from qmsdocs.standards import Catalogue, Clause, builtin_catalogue_ids, resolve_catalogue
@@ -227,6 +228,15 @@ def _read_manual(config_file: str) -> _Manual:
         for finding in loops:
             click.echo(f"  {finding}", err=True)
         sys.exit(EXIT_UNUSABLE)
+    try:
+        vocabulary, glossary_findings, _folder = load_site_vocabulary(
+            path.parent, options.glossary_dir, iso_terms=options.iso_terms
+        )
+    except QMSDataError as error:
+        click.echo("qmsdocs: cannot load the glossary:", err=True)
+        for finding in error.findings:
+            click.echo(f"  {finding}", err=True)
+        sys.exit(EXIT_UNUSABLE)
     files = get_files(config)
     sources: list[tuple[str, str]] = []
     unreadable: list[Finding] = []
@@ -239,25 +249,8 @@ def _read_manual(config_file: str) -> _Manual:
         except QMSDataError as error:
             unreadable += error.findings
     reading = check_sources(
-        sources,
-        catalogue,
-        heading_mode=options.heading_coverage,
-        parent_covers_children=options.parent_covers_children,
-        count_drafts=options.count_drafts,
-        document_fields=options.document_fields,
-        review_warning_days=options.review_warning_days,
-        editions=editions,
-        gate_editions=options.gate_editions,
+        sources, catalogue, rules_from(options), editions=editions, vocabulary=vocabulary
     )
-    try:
-        _vocabulary, glossary_findings, _folder = load_site_vocabulary(
-            path.parent, options.glossary_dir, iso_terms=options.iso_terms
-        )
-    except QMSDataError as error:
-        click.echo("qmsdocs: cannot load the glossary:", err=True)
-        for finding in error.findings:
-            click.echo(f"  {finding}", err=True)
-        sys.exit(EXIT_UNUSABLE)
     findings = apply_severities(glossary_findings + unreadable + reading.findings, options.checks)
     return _Manual(path, catalogue, reading, findings, urls, editions, Path(config.docs_dir))
 

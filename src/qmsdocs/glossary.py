@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from qmsdocs.findings import Finding, QMSDataError
+from qmsdocs.records import TermUse
 from qmsdocs.vocabulary import Origin, Term, Vocabulary, load_vocabulary
 
 __all__ = [
@@ -25,15 +26,6 @@ __all__ = [
 ]
 
 ORGANISATION_SECTION = "organisation"
-
-
-@dataclass(frozen=True, slots=True)
-class TermUse:
-    """A page uses a term (in prose, linked or not)."""
-
-    key: str
-    page: str
-    section: str | None
 
 
 @dataclass(frozen=True, slots=True)

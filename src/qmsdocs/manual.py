@@ -31,6 +31,7 @@ from typing import Any, Literal
 
 from qmsdocs.documents import DEFAULT_REQUIRED, DocumentControl, read_document
 from qmsdocs.findings import Finding, QMSDataError, Severity
+from qmsdocs.records import Declaration, Exclusion
 from qmsdocs.references import Recognizer
 from qmsdocs.sourcefiles import code_lines, split_front_matter
 from qmsdocs.standards import CLAUSE_ID_RE, Catalogue
@@ -56,43 +57,6 @@ HEADING_MODES: tuple[HeadingMode, ...] = ("titles", "numbers", "off")
 
 _PAGE_OPTIONS = {"heading_coverage", "link_clauses", "link_terms"}
 LINK_TERMS = ("first", "all", "off")
-
-
-@dataclass(frozen=True, slots=True)
-class Declaration:
-    """A page, or a section of it, addresses a clause.
-
-    Attributes:
-        catalogue: Catalogue id.
-        clause: Clause id.
-        page: Docs-relative path of the page.
-        line: Line of the declaration (front matter item or heading).
-        section: Heading anchor for a section-level declaration; None for the whole page.
-        section_title: The heading's text.
-        source: "front-matter" or "heading".
-        document_status: The page's document control status, if it is a controlled page.
-    """
-
-    catalogue: str
-    clause: str
-    page: str
-    line: int | None
-    section: str | None = None
-    section_title: str | None = None
-    source: Literal["front-matter", "heading"] = "front-matter"
-    document_status: str | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class Exclusion:
-    """A clause the manual declares not applicable, with its justification (ISO 9001 4.3)."""
-
-    catalogue: str
-    clause: str
-    justification: str
-    page: str
-    line: int | None
-    document_status: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -18,7 +18,6 @@ construction (the plugin generates them); the test suite checks every link of a 
 
 from __future__ import annotations
 
-import difflib
 import functools
 import re
 import xml.etree.ElementTree as etree
@@ -29,20 +28,16 @@ from typing import Any, Literal
 
 from markdown import Markdown
 from markdown.extensions import Extension
+from markdown.preprocessors import Preprocessor
 from markdown.treeprocessors import Treeprocessor
 
+from qmsdocs.assessment import Assessor, PageAssessment, attach_sections
+from qmsdocs.editions import Editions
 from qmsdocs.findings import Finding, QMSDataError, Severity
 from qmsdocs.glossary import TermUse, anchor, tooltip
 from qmsdocs.layout import ClausePage, Layout, relative_href
-from qmsdocs.manual import (
-    Declaration,
-    HeadingMode,
-    cite_heading,
-    iter_source_headings,
-    unknown_heading_finding,
-)
-from qmsdocs.records import LineLocator, PageRecord, Reference
-from qmsdocs.references import Recognizer, citation_findings
+from qmsdocs.records import PageRecord
+from qmsdocs.references import Recognizer
 from qmsdocs.standards import Catalogue, Clause, resolve_catalogue
 from qmsdocs.terms import TermMatcher
 from qmsdocs.textruns import Link, Run, insert_links, iter_runs
@@ -68,11 +63,9 @@ class PageContext:
 
     src_path: str
     record: PageRecord = field(init=False)
-    locator: LineLocator = field(default_factory=lambda: LineLocator(""))
     clause_page: ClausePage | None = None
     generated: bool = False  # any generated page: nothing on it is the manual's own word
     link_clauses: bool = True
-    heading_mode: HeadingMode = "titles"
     link_terms: LinkTerms = "first"
     heading_ids: dict[str, str] = field(default_factory=dict)  # generated pages' anchors
     # Under the plugin: docs path of a generated page -> its URL relative to this page (None
@@ -82,28 +75,9 @@ class PageContext:
     linked_terms: set[str] = field(default_factory=set)
     # (href, tooltip) of each term and clause linked from this page, looked up once per page.
     targets: dict[tuple[str, str], tuple[str, str] | None] = field(default_factory=dict)
-    # (plain text, line) of the headings of the page's source, in order (see heading_line).
-    source_headings: list[tuple[str, int]] | None = None
 
     def __post_init__(self) -> None:
         self.record = PageRecord(self.src_path)
-
-    def heading_line(self, text: str) -> int | None:
-        """The line of a rendered heading in the source: the next source heading that reads
-        the same (inline markup removed), else the first occurrence of its text."""
-        if self.source_headings is None:
-            self.source_headings = [
-                (heading, line)
-                for heading, _level, line in iter_source_headings(
-                    self.locator.source, self.locator.first_line
-                )
-            ]
-        wanted = " ".join(text.split())
-        for index, (heading, line) in enumerate(self.source_headings):
-            if " ".join(heading.split()) == wanted:
-                del self.source_headings[index]
-                return line
-        return self.locator.line(text)
 
 
 @dataclass
@@ -219,43 +193,26 @@ class ClauseAnchorTreeprocessor(_Processor):
                 heading.set("id", clause.anchor)
 
 
-class HeadingCoverageTreeprocessor(_Processor):
-    """Records the headings that cite a clause: the section under them addresses it.
+class HeadingAnchorTreeprocessor(_Processor):
+    """Records each heading's text and final id, in order.
 
-    Runs after `toc` so that each heading has its final id, the anchor coverage links use.
+    Which headings cite a clause is read from the page's source (`qmsdocs.assessment`); the
+    rendered page adds the anchors, so that coverage links to the sections. Runs after `toc`,
+    so that each heading has its final id.
     """
 
-    name = "qmsdocs_heading_coverage"
+    name = "qmsdocs_heading_anchors"
 
     @_guarded
     def run(self, root: etree.Element) -> None:
         page = self.context.current
-        if page is None or page.generated or page.heading_mode == "off":
+        if page is None or page.generated:
             return
-        catalogue = self.context.recognizer.default
-        for heading in root.iter():
-            if heading.tag not in _HEADINGS:
-                continue
-            text = _heading_text(heading)
-            citation = cite_heading(text, catalogue, self.context.recognizer, page.heading_mode)
-            if citation is not None:
-                page.record.declarations.append(
-                    Declaration(
-                        citation.catalogue or catalogue.id,
-                        citation.clause,
-                        page.src_path,
-                        page.heading_line(text),
-                        heading.get("id"),
-                        text,
-                        "heading",
-                    )
-                )
-                continue
-            finding = unknown_heading_finding(
-                text, catalogue, page.src_path, page.heading_line(text)
-            )
-            if finding is not None:
-                page.record.findings.append(finding)
+        page.record.headings += [
+            (_heading_text(heading), heading.get("id") or "")
+            for heading in root.iter()
+            if heading.tag in _HEADINGS and heading.get("id")
+        ]
 
 
 class ExplicitReferenceTreeprocessor(_Processor):
@@ -265,7 +222,7 @@ class ExplicitReferenceTreeprocessor(_Processor):
       (`[interested parties](term:)` takes the term from the link text);
     - `[our supplier controls](clause:8.4)` links any text to a clause.
 
-    An unknown term or clause is a finding with file and line; its link is left as text.
+    An unknown term or clause leaves its link as text (`qmsdocs.assessment` reports it).
     """
 
     name = "qmsdocs_explicit_references"
@@ -283,10 +240,7 @@ class ExplicitReferenceTreeprocessor(_Processor):
                 continue
             text = "".join(link.itertext())
             name = " ".join((target or text).replace("%20", " ").split())
-            if scheme == "term":
-                resolved = self._term(page, name, href)
-            else:
-                resolved = self._clause(page, name, href)
+            resolved = self._term(page, name) if scheme == "term" else self._clause(page, name)
             if resolved is None:
                 _unwrap(link, parents.get(link))
                 continue
@@ -295,25 +249,10 @@ class ExplicitReferenceTreeprocessor(_Processor):
             link.set("title", title)
             link.set("class", " ".join(filter(None, [link.get("class"), css])))
 
-    def _term(self, page: PageContext, name: str, href: str) -> tuple[str, str, str] | None:
+    def _term(self, page: PageContext, name: str) -> tuple[str, str, str] | None:
         vocabulary = self.context.vocabulary
         term = vocabulary.lookup(name) if vocabulary else None
-        if term is None or vocabulary is None:
-            hint = None
-            if vocabulary is not None:
-                names = [n for t in vocabulary for n in t.names]
-                close = difflib.get_close_matches(name, names, n=1)
-                hint = f"did you mean '{close[0]}'?" if close else None
-            page.record.findings.append(
-                Finding(
-                    "unknown-term",
-                    f"'{href}' names no term of the glossary",
-                    page.src_path,
-                    page.locator.line(href),
-                    hint,
-                    Severity.WARNING,
-                )
-            )
+        if term is None:
             return None
         page.record.terms.append(TermUse(term.key, page.src_path, None))
         page.linked_terms.add(term.key)
@@ -322,22 +261,11 @@ class ExplicitReferenceTreeprocessor(_Processor):
             return None
         return target[0], target[1], TERM_LINK_CLASS
 
-    def _clause(self, page: PageContext, name: str, href: str) -> tuple[str, str, str] | None:
+    def _clause(self, page: PageContext, name: str) -> tuple[str, str, str] | None:
         catalogue = self.context.recognizer.default
         clause = catalogue.get(name)
         if clause is None:
-            page.record.findings.append(
-                Finding(
-                    "unknown-clause",
-                    f"'{href}' names no clause of {catalogue.label}",
-                    page.src_path,
-                    page.locator.line(href),
-                    self.context.recognizer.suggest(catalogue, name),
-                    Severity.WARNING,
-                )
-            )
             return None
-        page.record.references.append(Reference(catalogue.id, clause.id, page.src_path, None, href))
         href, title = self.context.clause_link(page, catalogue, clause)
         return href, title, CLAUSE_LINK_CLASS
 
@@ -364,11 +292,12 @@ def _unwrap(link: etree.Element, parent: etree.Element | None) -> None:
 class ProseLinkTreeprocessor(_Processor):
     """Links the clause citations and glossary terms of the prose, in one walk of the page.
 
-    Clause citations are recorded on the page's record (references) and linked to their
-    clause pages. Terms link to their glossary entries with the explanation as tooltip: only
-    the first occurrence of a term on a page by default (`link_terms: all` links every one);
-    every term is recorded for the glossary's "used on" lists. Terms in tables are recorded
-    but not linked (a table full of links is hard to read); clauses in tables are linked.
+    Clause citations link to their clause pages; which ones a page cites, and which it gets
+    wrong, is read from its source (`qmsdocs.assessment`). Terms link to their glossary entries
+    with the explanation as tooltip: only the first occurrence of a term on a page by default
+    (`link_terms: all` links every one); every term is recorded for the glossary's "used on"
+    lists. Terms in tables are recorded but not linked (a table full of links is hard to
+    read); clauses in tables are linked.
     """
 
     name = "qmsdocs_prose_links"
@@ -392,29 +321,14 @@ class ProseLinkTreeprocessor(_Processor):
                 insert_links(run, links)
 
     def _clause_links(self, page: PageContext, run: Run) -> list[Link]:
+        if not page.link_clauses:
+            return []
         recognizer = self.context.recognizer
-        citations = recognizer.scan(run.text)
         links: list[Link] = []
-        for citation in citations:
+        for citation in recognizer.scan(run.text):
             if citation.catalogue is None:
                 continue
             catalogue = recognizer.catalogue(citation.catalogue)
-            if citation.unknown:
-                page.record.findings.extend(
-                    citation_findings(
-                        citation,
-                        catalogue,
-                        page.src_path,
-                        page.locator.line(citation.text),
-                        recognizer,
-                    )
-                )
-            for clause_id in citation.clauses:
-                page.record.references.append(
-                    Reference(catalogue.id, clause_id, page.src_path, run.section, citation.text)
-                )
-            if not page.link_clauses:
-                continue
             for item in citation.links:
                 if run.segment_for(item.start, item.end) is None:
                     continue
@@ -495,7 +409,7 @@ class QMSExtension(Extension):
     |--------------------------------|----------------|-----------------------------|----------|
     | ClauseAnchorTreeprocessor      | treeprocessors | qmsdocs_clause_anchors      | 6        |
     | ExplicitReferenceTreeprocessor | treeprocessors | qmsdocs_explicit_references | 4.8      |
-    | HeadingCoverageTreeprocessor   | treeprocessors | qmsdocs_heading_coverage    | 4.5      |
+    | HeadingAnchorTreeprocessor     | treeprocessors | qmsdocs_heading_anchors     | 4.5      |
     | ProseLinkTreeprocessor         | treeprocessors | qmsdocs_prose_links         | 4        |
     | LinkTargetTreeprocessor        | treeprocessors | qmsdocs_link_targets        | -0.5     |
     """
@@ -533,6 +447,7 @@ class QMSExtension(Extension):
         super().__init__(**kwargs)
         self._context = context
         self._standalone: BuildContext | None = None
+        self._source: str | None = None  # standalone: the last converted page's source
 
     def _build_context(self) -> BuildContext:
         """The plugin's context, or (standalone) one built once from this extension's config."""
@@ -568,14 +483,20 @@ class QMSExtension(Extension):
             "qmsdocs_page",
             30,  # before inline (20): set up the page before any of ours runs
         )
+        if self._context is None:
+            md.preprocessors.register(
+                _SourceKeeper(md, self),
+                "qmsdocs_source",
+                35,  # before normalize_whitespace (30) and html_block (20) change the lines
+            )
         md.treeprocessors.register(
             ExplicitReferenceTreeprocessor(md, context),
             ExplicitReferenceTreeprocessor.name,
             4.8,  # before relpath (0), which would leave "term:" links alone as URLs
         )
         md.treeprocessors.register(
-            HeadingCoverageTreeprocessor(md, context),
-            HeadingCoverageTreeprocessor.name,
+            HeadingAnchorTreeprocessor(md, context),
+            HeadingAnchorTreeprocessor.name,
             4.5,  # after toc (5): headings have their ids
         )
         md.treeprocessors.register(
@@ -595,14 +516,35 @@ class QMSExtension(Extension):
 
     @property
     def record(self) -> PageRecord | None:
-        """Standalone use: what the last conversion recorded (citations, findings)."""
+        """Standalone use: what the last conversion recorded (anchors, terms)."""
         context = self._context or self._standalone
         return context.current.record if context and context.current else None
 
     @property
-    def findings(self) -> list[Finding]:
+    def assessment(self) -> PageAssessment | None:
+        """Standalone use: the last converted page as the gate reads it (citations, headings,
+        findings), with its sections' anchors."""
         record = self.record
-        return list(record.findings) if record else []
+        if record is None or self._source is None:
+            return None
+        context = self._build_context()
+        catalogue = context.recognizer.default
+        assessor = Assessor(
+            Editions(catalogue), recognizer=context.recognizer, vocabulary=context.vocabulary
+        )
+        page = assessor.page(record.page, self._source)
+        attach_sections(page, record.headings)
+        return page
+
+    @property
+    def findings(self) -> list[Finding]:
+        """Standalone use: the last converted page's findings, its source's and rendering's."""
+        record = self.record
+        assessment = self.assessment
+        return [
+            *(assessment.findings if assessment else []),
+            *(record.findings if record else []),
+        ]
 
 
 def _heading_text(heading: etree.Element) -> str:
@@ -630,6 +572,18 @@ class _Noop(Treeprocessor):
         return None
 
 
+class _SourceKeeper(Preprocessor):
+    """Without the plugin: keeps the page's source as written, for `QMSExtension.assessment`."""
+
+    def __init__(self, md: Markdown, extension: QMSExtension) -> None:
+        super().__init__(md)
+        self.extension = extension
+
+    def run(self, lines: list[str]) -> list[str]:
+        self.extension._source = "\n".join(lines)
+        return lines
+
+
 class _StandalonePage(Treeprocessor):
     """Without the plugin, each conversion is a page of its own, named by `page_path`."""
 
@@ -639,11 +593,9 @@ class _StandalonePage(Treeprocessor):
 
     def run(self, root: etree.Element) -> None:
         context = self.extension._build_context()
-        source = "\n".join(getattr(self.md, "lines", []) or [])
         mode = self.extension.getConfig("link_terms")
         context.current = PageContext(
             self.extension.getConfig("page_path"),
-            locator=LineLocator(source),
             link_terms=mode if mode in LINK_TERMS_MODES else "first",
         )
 

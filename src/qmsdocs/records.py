@@ -1,19 +1,72 @@
-"""What rendering a page teaches qmsdocs: the clauses it cites, and the problems found.
+"""The records that cross layers: what a manual declares, cites and uses, page by page.
 
-Processors only record; the plugin (or another caller) reads the records once every page has
-been rendered, to build backlinks and the coverage verdicts, and to report the findings.
+The readers (front matter, headings, prose) make them; coverage, the exports, the rendered pages
+and the command line read them. They live here, apart from the code that makes them, so that
+none of those depends on a parser.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Literal
 
 from qmsdocs.findings import Finding
-from qmsdocs.glossary import TermUse
-from qmsdocs.manual import Declaration
 from qmsdocs.sourcefiles import LineLocator
 
-__all__ = ["LineLocator", "PageRecord", "Reference"]
+__all__ = [
+    "Declaration",
+    "Exclusion",
+    "LineLocator",
+    "PageRecord",
+    "Reference",
+    "TermUse",
+]
+
+
+@dataclass(frozen=True, slots=True)
+class Declaration:
+    """A page, or a section of it, addresses a clause.
+
+    Attributes:
+        catalogue: Catalogue id.
+        clause: Clause id.
+        page: Docs-relative path of the page.
+        line: Line of the declaration (front matter item or heading).
+        section: Heading anchor for a section-level declaration; None for the whole page.
+        section_title: The heading's text.
+        source: "front-matter" or "heading".
+        document_status: The page's document control status, if it is a controlled page.
+    """
+
+    catalogue: str
+    clause: str
+    page: str
+    line: int | None
+    section: str | None = None
+    section_title: str | None = None
+    source: Literal["front-matter", "heading"] = "front-matter"
+    document_status: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Exclusion:
+    """A clause the manual declares not applicable, with its justification (ISO 9001 4.3)."""
+
+    catalogue: str
+    clause: str
+    justification: str
+    page: str
+    line: int | None
+    document_status: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class TermUse:
+    """A page uses a term (in prose, linked or not)."""
+
+    key: str
+    page: str
+    section: str | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -25,14 +78,21 @@ class Reference:
     page: str
     section: str | None  # id of the heading the citation comes after
     text: str  # the citation as written
+    line: int | None = None  # in the page's source
 
 
 @dataclass
 class PageRecord:
-    """Everything qmsdocs learnt about one page while rendering it."""
+    """What rendering one page teaches qmsdocs beyond its source.
+
+    Attributes:
+        page: Docs-relative path.
+        headings: (text, id) of the rendered headings, in order: the anchors of its sections.
+        terms: The glossary terms its prose uses (for the glossary's "used on" lists).
+        findings: Problems met while rendering (a link target missing, a processor failing).
+    """
 
     page: str
-    references: list[Reference] = field(default_factory=list)
-    declarations: list[Declaration] = field(default_factory=list)  # from headings
+    headings: list[tuple[str, str]] = field(default_factory=list)
     terms: list[TermUse] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)

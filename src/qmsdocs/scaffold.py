@@ -34,7 +34,7 @@ import yaml
 from qmsdocs.checker import SourceReading
 from qmsdocs.documents import today
 from qmsdocs.findings import QMSDataError
-from qmsdocs.sourcefiles import split_front_matter
+from qmsdocs.sourcefiles import code_lines, split_front_matter
 from qmsdocs.standards import Catalogue, builtin_catalogue_ids, resolve_catalogue
 
 __all__ = [
@@ -488,19 +488,8 @@ def pending_pages(reading: SourceReading) -> list[PendingPage]:
 
 
 def _count_prompts(body: str) -> int:
-    count = 0
-    fence: str | None = None
-    for line in body.split("\n"):
-        match = re.match(r"^[ \t]{0,3}(`{3,}|~{3,})", line)
-        if fence is not None:
-            if match and match.group(1)[0] == fence[0] and len(match.group(1)) >= len(fence):
-                fence = None
-            continue
-        if match:
-            fence = match.group(1)
-            continue
-        count += len(_TODO_RE.findall(line))
-    return count
+    lines = body.split("\n")
+    return sum(len(_TODO_RE.findall(line)) for _i, line, code in code_lines(lines) if not code)
 
 
 def pending_lines(reading: SourceReading) -> list[str]:

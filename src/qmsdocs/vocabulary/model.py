@@ -6,6 +6,7 @@ validated; they know nothing of files or YAML.
 
 from __future__ import annotations
 
+import difflib
 import re
 import unicodedata
 from collections.abc import Iterable, Iterator
@@ -163,6 +164,16 @@ class Vocabulary:
     def lookup(self, name: str) -> Term | None:
         """The entry whose preferred or admitted term is `name` (case-insensitive), or None."""
         return self._by_name.get(normalise_name(name))
+
+    def suggest(self, name: str) -> str | None:
+        """A did-you-mean hint for a name that is no term of the vocabulary."""
+        names = [n for term in self for n in term.names]
+        close = difflib.get_close_matches(name, names, n=1)
+        if not close:
+            folded = {n.casefold(): n for n in names}
+            matches = difflib.get_close_matches(name.casefold(), list(folded), n=1)
+            close = [folded[c] for c in matches]
+        return f"did you mean '{close[0]}'?" if close else None
 
     def group(self, group_id: str) -> Group | None:
         """The group with this id, or None."""

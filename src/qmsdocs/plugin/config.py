@@ -8,9 +8,10 @@ from mkdocs.config import base
 from mkdocs.config import config_options as c
 from mkdocs.config.base import ValidationError
 
+from qmsdocs.assessment import Rules
 from qmsdocs.documents import REQUIRABLE_FIELDS
 
-__all__ = ["QMSConfig"]
+__all__ = ["QMSConfig", "rules_from"]
 
 SEVERITIES = ("error", "warning", "info", "ignore")
 
@@ -161,3 +162,15 @@ class QMSConfig(base.Config):
             if isinstance(value, int) and value < 0:
                 failed.append((key, ValidationError(f"must be 0 or more, not {value}")))
         return failed, kept
+
+
+def rules_from(config: QMSConfig) -> Rules:
+    """The options that decide the verdict, for `qmsdocs.assessment`."""
+    return Rules(
+        heading_mode=config.heading_coverage,  # type: ignore[arg-type]
+        parent_covers_children=config.parent_covers_children,
+        count_drafts=config.count_drafts,
+        document_fields=tuple(config.document_fields),
+        review_warning_days=config.review_warning_days,
+        gate_editions=config.gate_editions,
+    )

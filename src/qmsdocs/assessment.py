@@ -1,0 +1,363 @@
+"""One assessment of a manual: from its sources to everything the gate decides on.
+
+`mkdocs build` (through the plugin) and `qmsdocs check` both call this module, so they reach the
+same verdict with the same findings, codes, files and lines. It reads each page's Markdown
+source, never a rendered tree:
+
+- front matter: declared clauses, exclusions, document control, page options;
+- headings that cite a clause (the section under them addresses it), and headings that look
+  like a citation of a clause the standard does not have;
+- prose citations (in the source with code, links, HTML and macro calls hidden, as the
+  renderer reads prose), and the explicit `[text](clause:8.4)` and `[text](term:...)` links;
+- across the manual: document control (duplicate ids, reviews due), and the coverage of each
+  loaded edition with its findings (missing clauses, contradictions, ...).
+
+Reading is per page (`Assessor.page`), so the plugin reads each page once, as MkDocs hands it
+over, and the manual's verdict is drawn once every page is read (`Assessor.manual`). The build
+knows one thing more than the sources: the anchor each heading got when it was rendered. It
+passes those in, so that coverage links to sections; the verdict does not depend on them.
+"""
+
+from __future__ import annotations
+
+import bisect
+import datetime as dt
+import re
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+
+from qmsdocs.coverage import Coverage, compute_coverage
+from qmsdocs.documents import DEFAULT_REQUIRED, DocumentControl, check_documents, today
+from qmsdocs.editions import Editions
+from qmsdocs.findings import Finding, Severity
+from qmsdocs.manual import (
+    FrontMatter,
+    HeadingMode,
+    cite_heading,
+    iter_source_headings,
+    read_front_matter,
+    unknown_heading_finding,
+)
+from qmsdocs.prose import prose_text
+from qmsdocs.records import Declaration, Exclusion, Reference
+from qmsdocs.references import Recognizer, citation_findings
+from qmsdocs.sourcefiles import LineLocator, mask_code, split_front_matter
+from qmsdocs.transition import carry_declarations, carry_exclusions
+from qmsdocs.vocabulary import Vocabulary
+
+__all__ = ["Assessment", "Assessor", "PageAssessment", "Rules", "assess", "attach_sections"]
+
+# `[text](clause:8.4)`, `[text](term:nonconforming output)`, `[interested parties](term:)`.
+_EXPLICIT_LINK_RE = re.compile(
+    r"\[(?P<text>[^\]\n]*)\]\((?P<href>(?P<scheme>term|clause):[^)\n]*)\)"
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Rules:
+    """The plugin options that decide the verdict (see `qmsdocs.plugin.config` for each)."""
+
+    heading_mode: HeadingMode = "titles"
+    parent_covers_children: bool = True
+    count_drafts: bool = True
+    document_fields: Sequence[str] = DEFAULT_REQUIRED
+    review_warning_days: int = 30
+    gate_editions: str = "standard"  # "standard" | "all"
+
+
+@dataclass(frozen=True, slots=True)
+class Heading:
+    """A heading of a page's source."""
+
+    text: str
+    level: int
+    line: int
+
+
+@dataclass
+class PageAssessment:
+    """What one page declares, cites and gets wrong, read from its source.
+
+    Attributes:
+        path: Docs-relative path.
+        front: Its front matter as read (document control, options, exclusions).
+        title: The front matter's `title`, else its first level-1 heading.
+        headings: Its headings, in order.
+        declarations: Clauses it addresses: front matter, then headings (by line).
+        references: Clauses its prose cites (never coverage).
+        findings: The problems found on the page.
+    """
+
+    path: str
+    front: FrontMatter
+    title: str | None = None
+    headings: list[Heading] = field(default_factory=list)
+    declarations: list[Declaration] = field(default_factory=list)
+    references: list[Reference] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)
+
+    @property
+    def document(self) -> DocumentControl | None:
+        return self.front.document
+
+    @property
+    def status(self) -> str | None:
+        return self.front.document.status if self.front.document else None
+
+
+@dataclass
+class Assessment:
+    """The manual's verdict: coverage per loaded edition, and every finding about its content.
+
+    `findings` carry the severities of the code (before the site's `checks:` are applied).
+    """
+
+    editions: Editions
+    pages: dict[str, PageAssessment]
+    coverages: dict[str, Coverage]
+    findings: list[Finding]
+
+    @property
+    def coverage(self) -> Coverage:
+        """The coverage of the manual's own edition."""
+        return self.coverages[self.editions.primary.id]
+
+    @property
+    def declarations(self) -> list[Declaration]:
+        return [d for page in self.pages.values() for d in page.declarations]
+
+    @property
+    def exclusions(self) -> list[Exclusion]:
+        return [e for page in self.pages.values() for e in page.front.exclusions]
+
+    @property
+    def references(self) -> list[Reference]:
+        return [r for page in self.pages.values() for r in page.references]
+
+    @property
+    def documents(self) -> list[DocumentControl]:
+        return [p.document for p in self.pages.values() if p.document is not None]
+
+    def title(self, path: str) -> str:
+        page = self.pages.get(path)
+        return (page.title if page else None) or path
+
+
+class Assessor:
+    """Reads pages and draws the verdict, for one manual with one set of rules.
+
+    Arguments:
+        editions: The manual's edition and those loaded beside it.
+        rules: The options that decide the verdict.
+        recognizer: The clause recogniser (one per build); made from `editions` if not given.
+        vocabulary: The glossary, for `[text](term:...)` links; None reports none of them.
+    """
+
+    def __init__(
+        self,
+        editions: Editions,
+        rules: Rules | None = None,
+        recognizer: Recognizer | None = None,
+        vocabulary: Vocabulary | None = None,
+    ) -> None:
+        self.editions = editions
+        self.rules = rules or Rules()
+        self.recognizer = recognizer or Recognizer(editions.catalogues, editions.correspondences)
+        self.vocabulary = vocabulary
+
+    def page(self, path: str, text: str) -> PageAssessment:
+        """Read one page: `path` docs-relative, `text` its whole source."""
+        catalogue = self.editions.primary
+        front = read_front_matter(
+            path, text, catalogue, self.recognizer, document_fields=self.rules.document_fields
+        )
+        result = PageAssessment(path, front, findings=list(front.findings))
+        _raw, body, body_line = split_front_matter(text)
+        title = front.data.get("title")
+        result.title = title if isinstance(title, str) else None
+        result.headings = [Heading(*h) for h in iter_source_headings(body, body_line)]
+        if result.title is None:
+            result.title = next((h.text for h in result.headings if h.level == 1), None)
+        result.declarations = [*front.clauses, *self._heading_declarations(result)]
+        self._read_prose(result, body, body_line)
+        # The front matter's data is kept only while it is read: a large manual has many pages.
+        front.data = {}
+        return result
+
+    def _heading_declarations(self, page: PageAssessment) -> list[Declaration]:
+        mode = page.front.options.heading_coverage or self.rules.heading_mode
+        if mode == "off":
+            return []
+        catalogue = self.editions.primary
+        declarations = []
+        for heading in page.headings:
+            citation = cite_heading(heading.text, catalogue, self.recognizer, mode)
+            if citation is not None:
+                declarations.append(
+                    Declaration(
+                        citation.catalogue or catalogue.id,
+                        citation.clause,
+                        page.path,
+                        heading.line,
+                        None,
+                        heading.text,
+                        "heading",
+                        page.status,
+                    )
+                )
+                continue
+            finding = unknown_heading_finding(heading.text, catalogue, page.path, heading.line)
+            if finding is not None:
+                page.findings.append(finding)
+        return declarations
+
+    def _read_prose(self, page: PageAssessment, body: str, body_line: int) -> None:
+        """Prose citations and explicit links: references, and findings for unknown ones."""
+        hidden = {h.line - body_line for h in page.headings}
+        prose = prose_text(body, hidden)
+        locator = LineLocator(prose, body_line)
+        recognizer = self.recognizer
+        for citation in recognizer.scan(prose):
+            if citation.catalogue is None:
+                continue
+            catalogue = recognizer.catalogue(citation.catalogue)
+            line = locator.line_at(citation.start)
+            if citation.unknown:
+                page.findings += citation_findings(citation, catalogue, page.path, line, recognizer)
+            page.references += [
+                Reference(catalogue.id, clause_id, page.path, None, citation.text, line)
+                for clause_id in citation.clauses
+            ]
+        code_free, _fenced = mask_code(body)
+        for match in _EXPLICIT_LINK_RE.finditer(code_free):
+            self._explicit_link(page, match, locator.line_at(match.start()))
+
+    def _explicit_link(self, page: PageAssessment, match: re.Match[str], line: int) -> None:
+        href, text = match.group("href"), match.group("text")
+        target = href.partition(":")[2]
+        name = " ".join((target or text).replace("%20", " ").split())
+        if match.group("scheme") == "clause":
+            catalogue = self.recognizer.default
+            if catalogue.get(name) is None:
+                page.findings.append(
+                    Finding(
+                        "unknown-clause",
+                        f"'{href}' names no clause of {catalogue.label}",
+                        page.path,
+                        line,
+                        self.recognizer.suggest(catalogue, name),
+                        Severity.WARNING,
+                    )
+                )
+            else:
+                page.references.append(
+                    Reference(catalogue.id, catalogue[name].id, page.path, None, href, line)
+                )
+        elif self.vocabulary is not None and self.vocabulary.lookup(name) is None:
+            page.findings.append(
+                Finding(
+                    "unknown-term",
+                    f"'{href}' names no term of the glossary",
+                    page.path,
+                    line,
+                    self.vocabulary.suggest(name),
+                    Severity.WARNING,
+                )
+            )
+
+    def manual(
+        self,
+        pages: Iterable[PageAssessment],
+        *,
+        on: dt.date | None = None,
+        anchors: Mapping[str, Sequence[tuple[str, str]]] | None = None,
+    ) -> Assessment:
+        """The verdict on the pages read.
+
+        Arguments:
+            pages: Every page of the manual, read with `page`.
+            on: The date reviews are due against (default: today, or SOURCE_DATE_EPOCH).
+            anchors: Per page, (heading text, anchor id) of its rendered headings in order,
+                so that section declarations and references link to their sections.
+        """
+        by_path = {page.path: page for page in pages}
+        if anchors:
+            for page in by_path.values():
+                attach_sections(page, anchors.get(page.path, ()))
+        # Front matter first, then headings: the order the pages list them under a clause.
+        declarations = sorted(
+            (d for page in by_path.values() for d in page.declarations),
+            key=lambda d: d.source != "front-matter",
+        )
+        exclusions = [e for page in by_path.values() for e in page.front.exclusions]
+        references = [r for page in by_path.values() for r in page.references]
+        carried = self.editions.loaded_correspondences()
+        # Each edition's coverage: its own declarations, and those of the other editions that
+        # the correspondence carries over (a page addressing 2015 10.3 addresses 2026 10.1).
+        coverages = {
+            edition.id: compute_coverage(
+                edition,
+                carry_declarations(declarations, edition, carried),
+                carry_exclusions(exclusions, edition, carried),
+                references,
+                parent_covers_children=self.rules.parent_covers_children,
+                count_drafts=self.rules.count_drafts,
+            )
+            for edition in self.editions.catalogues
+        }
+        findings = [f for page in by_path.values() for f in page.findings]
+        documents = [p.document for p in by_path.values() if p.document is not None]
+        findings += check_documents(documents, on or today(), self.rules.review_warning_days)
+        findings += coverages[self.editions.primary.id].findings
+        if self.rules.gate_editions == "all":
+            for other in self.editions.others:
+                findings += [
+                    replace(f, message=f"{other.label}: {f.message}")
+                    for f in coverages[other.id].findings
+                    if f.code == "missing-clause"
+                ]
+        return Assessment(self.editions, by_path, coverages, findings)
+
+
+def attach_sections(page: PageAssessment, rendered: Sequence[tuple[str, str]]) -> None:
+    """Give heading declarations and prose references the anchors of their sections.
+
+    Rendered headings are matched to source headings by text, in order: the n-th heading
+    reading "Purchasing" in the source is the n-th one in the rendered page.
+    """
+    ids: dict[str, list[str]] = defaultdict(list)
+    for text, anchor in rendered:
+        ids[text].append(anchor)
+    anchor_at: dict[int, str] = {}
+    for heading in page.headings:
+        found = ids.get(heading.text)
+        if found:
+            anchor_at[heading.line] = found.pop(0)
+    page.declarations = [
+        replace(d, section=anchor_at.get(d.line)) if d.source == "heading" and d.line else d
+        for d in page.declarations
+    ]
+    lines = sorted(anchor_at)
+    page.references = [
+        replace(r, section=_section_of(r.line, lines, anchor_at)) for r in page.references
+    ]
+
+
+def _section_of(line: int | None, lines: list[int], anchor_at: dict[int, str]) -> str | None:
+    """The anchor of the last heading above `line` (`lines`: the headings' lines, sorted)."""
+    index = bisect.bisect_left(lines, line) if line is not None else 0
+    return anchor_at[lines[index - 1]] if index else None
+
+
+def assess(
+    sources: Iterable[tuple[str, str]],
+    editions: Editions,
+    rules: Rules | None = None,
+    *,
+    vocabulary: Vocabulary | None = None,
+    on: dt.date | None = None,
+) -> Assessment:
+    """The verdict on a manual given as `(docs-relative path, source)` pairs."""
+    assessor = Assessor(editions, rules, vocabulary=vocabulary)
+    return assessor.manual((assessor.page(path, text) for path, text in sources), on=on)
