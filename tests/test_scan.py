@@ -359,6 +359,9 @@ def test_an_existing_clauses_entry_is_replaced_by_the_merged_list() -> None:
     [
         ("---\ntitle: [unclosed\n---\nBody\n", "not valid YAML"),
         ("Title: My page\nAuthor: me\n\n# My page\n", "MultiMarkdown"),
+        # The YAML has a clauses key, but no line starts with `clauses:`.
+        ('---\n"clauses": ["8.5"]\n---\nBody\n', "could not be merged"),
+        ('---\n{title: X, clauses: ["8.5"]}\n---\nBody\n', "could not be merged"),
     ],
 )
 def test_front_matter_that_cannot_be_merged_is_refused(original: str, problem: str) -> None:
@@ -466,6 +469,106 @@ def test_scan_json_and_unusable_input(tmp_path: Path) -> None:
     empty = tmp_path / "empty"
     empty.mkdir()
     assert CliRunner().invoke(main, ["scan", str(empty)]).exit_code == 2
+
+
+def test_a_quoted_clauses_key_is_skipped_not_a_crash(tmp_path: Path) -> None:
+    page = b'---\n"clauses": ["8.5"]\n---\n# P\n\nReference: ISO 9001:2015, Clause 4.4\n'
+    _site(tmp_path, {"p.md": page})
+    result = CliRunner().invoke(main, ["scan", str(tmp_path), "--write"])
+    assert result.exit_code == 1, result.output
+    assert "skipped" in result.output and "could not be merged" in result.output
+    assert (tmp_path / "docs" / "p.md").read_bytes() == page
+
+
+# mkdocs.yml as MkDocs reads it ---------------------------------------------------------------
+
+
+def _config(root: Path, text: str, pages: dict[str, bytes] | None = None) -> Path:
+    config = _site(root, pages or {"a.md": b"# A\n\nReference: ISO 9001:2015, Clause 4.4\n"})
+    config.write_text(textwrap.dedent(text), encoding="utf-8")
+    return config
+
+
+def test_mkdocs_reads_the_configuration(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("QMSDOCS_SCAN_DOCS", raising=False)
+    (tmp_path / "pages").mkdir()
+    (tmp_path / "pages" / "a.md").write_text("# A\n\n## Internal audit (9.2)\n", "utf-8")
+    config = _config(
+        tmp_path,
+        """\
+        site_name: Adopted
+        docs_dir: !ENV [QMSDOCS_SCAN_DOCS, pages]
+        plugins:
+          - qmsdocs:
+              standard: iso9001-2026
+        """,
+    )
+    result = scan_manual(config)
+    assert result.docs_dir == tmp_path / "pages"
+    assert result.catalogue.id == "iso9001-2026"
+    assert [p.page for p in result.pages] == ["a.md"]
+
+
+def test_the_pages_are_those_mkdocs_builds(tmp_path: Path) -> None:
+    page = b"# P\n\nReference: ISO 9001:2015, Clause 4.4\n"
+    names = ["a.md", "draft.md", "old/b.md", "templates/t.md", "c.markdown", "d.mdown"]
+    config = _config(
+        tmp_path,
+        """\
+        site_name: Adopted
+        exclude_docs: old/
+        draft_docs: draft.md
+        foo: bar
+        """,
+        {name: page for name in names},
+    )
+    result = CliRunner().invoke(main, ["scan", str(config), "--format", "json"])
+    assert result.exit_code == 0, result.output
+    assert [p["page"] for p in json.loads(result.stdout)["pages"]] == [
+        "a.md",
+        "c.markdown",
+        "d.mdown",
+    ]
+    assert "warning: Config value 'foo': Unrecognised configuration name: foo" in result.stderr
+    # Without mkdocs.yml, the folder is read as it is.
+    folder = scan_manual(tmp_path / "docs")
+    assert [p.page for p in folder.pages] == [
+        "a.md",
+        "c.markdown",
+        "draft.md",
+        "old/b.md",
+        "templates/t.md",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "problem"),
+    [
+        ("site_name: [x\n", "error parsing the configuration file"),
+        ("- a\n", "Expected a key-value mapping"),
+        ("site_name: x\ndocs_dir: nowhere\n", "isn't an existing directory"),
+        ("site_name: x\nplugins:\n  - no-such-plugin\n", "plugin is not installed"),
+        ("site_name: x\nplugins:\n  - qmsdocs:\n      heading_coverag: off\n", "did you mean"),
+    ],
+)
+def test_a_configuration_that_does_not_load_is_named(
+    tmp_path: Path, text: str, problem: str
+) -> None:
+    config = _config(tmp_path, text)
+    result = CliRunner().invoke(main, ["scan", str(config)])
+    assert result.exit_code == 2
+    assert result.stdout == ""
+    assert f"{config}: the configuration cannot be used:" in result.stderr
+    assert problem in result.stderr and "give the folder of the pages" in result.stderr
+    assert "Traceback" not in result.output
+
+
+def test_a_symbolic_link_loop_is_reported(tmp_path: Path) -> None:
+    config = _config(tmp_path, "site_name: Adopted\n")
+    (tmp_path / "docs" / "loop").symlink_to(tmp_path / "docs")
+    result = CliRunner().invoke(main, ["scan", str(config)])
+    assert result.exit_code == 2
+    assert "symlink-loop" in result.stderr
 
 
 # The shared corpora ------------------------------------------------------------------------
