@@ -21,7 +21,7 @@ from testfixtures import LogCapture
 
 from qmsdocs.cli import main
 
-from .conftest import Site, build_site, write_site
+from .conftest import Site, build_site, one_per_finding, write_site
 
 
 def epoch(year: int, month: int, day: int) -> str:
@@ -102,7 +102,12 @@ def warnings_of(plugin_log: LogCapture) -> list[str]:
 
 
 def missing_clauses(message: str) -> list[str]:
-    return re.findall(r"^  - clause (\S+) .*\[missing-clause\]$", message, re.MULTILINE)
+    listed = one_per_finding(re.findall(r"^  - (.*)$", message, re.MULTILINE))
+    return [
+        m.group(1)
+        for m in (re.match(r"clause (\S+) .*\[missing-clause\]$", e) for e in listed)
+        if m
+    ]
 
 
 def between(html: str, start: str, end: str) -> str:

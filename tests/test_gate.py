@@ -24,9 +24,10 @@ from mkdocs.exceptions import Abort
 
 from qmsdocs.cli import main
 from qmsdocs.exports import load_schema
+from qmsdocs.findings import ADOPTION_ADVICE
 from qmsdocs.standards import load_builtin_catalogue
 
-from .conftest import REPO, Site, build_site, write_site
+from .conftest import REPO, Site, build_site, one_per_finding, write_site
 
 CATALOGUE = load_builtin_catalogue("iso9001-2015")
 LEAVES = [c.id for c in CATALOGUE.required_leaves()]
@@ -135,18 +136,25 @@ def gate_message(caplog: pytest.LogCaptureFixture) -> str:
 
 
 def listed_errors(message: str) -> list[str]:
-    return re.findall(r"^  - (.*)$", message, re.MULTILINE)
+    """The errors the gate lists, one per finding (missing clauses are printed grouped)."""
+    return one_per_finding(re.findall(r"^  - (.*)$", message, re.MULTILINE))
 
 
 def missing_in(message: str) -> list[str]:
-    return re.findall(r"^  - clause (\S+) .*\[missing-clause\]$", message, re.MULTILINE)
+    return [
+        m.group(1)
+        for m in (
+            re.match(r"clause (\S+) .*\[missing-clause\]$", e) for e in listed_errors(message)
+        )
+        if m
+    ]
 
 
 def plugin_warnings(plugin_log: Any) -> list[str]:
     """The warnings the plugin logged, marked as checked."""
     messages = [message for level, message in plugin_log.actual() if level == "WARNING"]
     plugin_log.mark_all_checked()
-    return messages
+    return one_per_finding(messages)
 
 
 def missing_in_warnings(messages: list[str]) -> list[str]:
@@ -657,9 +665,21 @@ def test_check_fails_on_missing_clauses(tmp_path: Path) -> None:
     config_file = write_site(tmp_path, without("evaluation.md"), complete=False)
     code, out, _ = cli("check", str(config_file))
     assert code == 1
-    named = re.findall(r"^error: clause (\S+) .*\[missing-clause\]$", out, re.MULTILINE)
-    assert named == leaves_under("9", "10")
+    lines = out.splitlines()
+    assert lines[:2] == [
+        "error: ISO 9001:2015 9 Performance evaluation: 9.1.1, 9.1.2, 9.1.3, 9.2.1, 9.2.2, "
+        "9.3.1, 9.3.2, 9.3.3: not addressed by any page and not declared not applicable (add "
+        "each to a page's clauses:, cite it in a heading, or declare it under not_applicable: "
+        "with a justification) [missing-clause]",
+        "error: ISO 9001:2015 10 Improvement: 10.1, 10.2.1, 10.2.2, 10.3: not addressed by any "
+        "page and not declared not applicable (add each to a page's clauses:, cite it in a "
+        "heading, or declare it under not_applicable: with a justification) [missing-clause]",
+    ]
+    named = [line.removeprefix("error: ") for line in lines if line.startswith("error: ")]
+    assert [e.split()[1] for e in one_per_finding(named)] == leaves_under("9", "10")
     assert "Not complete" in out
+    # A first run says how to adopt an existing manual.
+    assert lines[-1] == ADOPTION_ADVICE
 
 
 def test_check_fails_on_errors_without_missing_clauses(tmp_path: Path) -> None:

@@ -61,8 +61,8 @@ def test_parse_clause_id_accepts(value: Any, clause: str) -> None:
 @pytest.mark.parametrize(
     ("value", "hint"),
     [
-        (7.5, 'quote it: "7.5"'),
-        (7.10, 'quote it: "7.1"'),
+        (7.5, 'write "7.5" in quotes'),
+        (7.10, 'write "7.1" in quotes'),
         ("7,5", "write 7.5 (clause numbers use full stops)"),
         ("07.5", "write 7.5"),
         ("7.05", "write 7.5"),
@@ -134,7 +134,7 @@ def test_front_matter_clauses(front: str, declared: list[tuple[str, int]]) -> No
             "bad-clause-id",
             5,
             "8.4 is not a clause id",
-            'quote it: "8.4"',
+            'write "8.4" in quotes: unquoted, YAML reads it as a number',
         ),
         ('clauses: ["7,5"]', "bad-clause-id", 2, "'7,5' is not a clause id", "write 7.5"),
     ],
@@ -148,6 +148,20 @@ def test_front_matter_clauses_of_the_wrong_type(
     assert finding.severity is Severity.ERROR
     if hint is not None:
         assert hint in finding.hint
+
+
+def test_unquoted_numbers_are_named_as_written_each_with_its_own_hint() -> None:
+    findings = read("---\nclauses: [7.10, 8.4]\n---\n").findings
+    assert [(f.message, f.hint) for f in findings] == [
+        (
+            "clauses: 7.10 is not a clause id",
+            'write "7.10" in quotes: unquoted, YAML reads it as the number 7.1',
+        ),
+        (
+            "clauses: 8.4 is not a clause id",
+            'write "8.4" in quotes: unquoted, YAML reads it as a number',
+        ),
+    ]
 
 
 @pytest.mark.parametrize(

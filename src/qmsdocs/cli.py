@@ -22,7 +22,14 @@ import click
 from qmsdocs.checker import SourceReading, check_sources
 from qmsdocs.editions import Editions, load_editions
 from qmsdocs.exports import coverage_csv, coverage_data, generator
-from qmsdocs.findings import Finding, QMSDataError, Severity, apply_severities
+from qmsdocs.findings import (
+    ADOPTION_ADVICE,
+    Finding,
+    QMSDataError,
+    Severity,
+    apply_severities,
+    report_lines,
+)
 from qmsdocs.glossary import load_site_vocabulary
 from qmsdocs.plugin.config import rules_from
 from qmsdocs.scaffold import pending_data, pending_lines
@@ -298,8 +305,8 @@ def check(config_file: str, fmt: str, strict: bool) -> None:
         }
         click.echo(json.dumps(payload, indent=2, ensure_ascii=False))
     else:
-        for finding in manual.findings:
-            click.echo(f"{finding.severity.value}: {finding}")
+        for severity, text in report_lines(manual.findings):
+            click.echo(f"{severity.value}: {text}")
         click.echo(
             f"{manual.catalogue.label}: {overall.required} lowest-level clauses; "
             f"{overall.covered} addressed, {overall.not_applicable} not applicable, "
@@ -310,6 +317,8 @@ def check(config_file: str, fmt: str, strict: bool) -> None:
             click.echo(line)
         if failed:
             click.echo(f"Not complete: {len(errors)} error(s), {len(warnings)} warning(s).")
+            if any(f.code == "missing-clause" for f in manual.findings):
+                click.echo(ADOPTION_ADVICE)
         else:
             click.echo("Complete: every required clause is addressed or declared not applicable.")
     sys.exit(1 if failed else 0)
@@ -501,6 +510,8 @@ def scan(path: Path, standard: str | None, write: bool, fmt: str) -> None:
         for finding in error.findings:
             click.echo(f"  {finding}", err=True)
         sys.exit(EXIT_UNUSABLE)
+    for warning in result.warnings:  # what MkDocs said about mkdocs.yml, as `check` shows it
+        click.echo(warning, err=True)
     if write:
         write_suggestions(result)
     if fmt == "json":

@@ -272,9 +272,17 @@ def compute_coverage(
                 hint="add it to a page's clauses:, cite it in a heading, or declare it under "
                 "not_applicable: with a justification",
                 order=clause.order,
+                group=f"{catalogue.label} {catalogue.heading(_top(catalogue, clause.id))}",
+                subject=clause.id,
             )
         )
     return coverage
+
+
+def _top(catalogue: Catalogue, clause_id: str) -> str:
+    """The top-level clause a clause belongs to ("8" for 8.5.1), as the catalogue has it."""
+    top = clause_id.split(".", 1)[0]
+    return top if top in catalogue else clause_id
 
 
 def _verdict(

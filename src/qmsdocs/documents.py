@@ -163,13 +163,14 @@ class _Reader:
             return ""
         if isinstance(value, float):
             # "revision: 1.10" would silently become "1.1".
+            written = str(getattr(value, "written", None) or value)
             self.problem(
                 "bad-document-field",
-                f"document.{key}: {value!r} is a number to YAML",
+                f"document.{key}: {written} is a number to YAML",
                 line_of(data, key),
-                f'quote it: {key}: "{value}"',
+                f'quote it: {key}: "{written}"',
             )
-            return str(value)
+            return written
         return str(value).strip()
 
     def date(self, data: dict[Any, Any], key: str) -> dt.date | None:

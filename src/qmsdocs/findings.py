@@ -12,7 +12,14 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from enum import StrEnum
 
-__all__ = ["Finding", "QMSDataError", "Severity", "apply_severities", "format_findings"]
+__all__ = [
+    "ADOPTION_ADVICE",
+    "Finding",
+    "QMSDataError",
+    "Severity",
+    "apply_severities",
+    "report_lines",
+]
 
 
 class Severity(StrEnum):
@@ -41,6 +48,9 @@ class Finding:
         hint: What to do about it ("did you mean 7.5.3?").
         severity: See `Severity`.
         order: Tie-breaker for sorting findings without a file (clauses in the standard's order).
+        group: Findings of one code and group print as one line (`report_lines`): the missing
+            clauses of one top-level clause, say.
+        subject: What this finding of a group is about ("4.4.1"), listed on the group's line.
     """
 
     code: str
@@ -50,6 +60,8 @@ class Finding:
     hint: str | None = None
     severity: Severity = Severity.ERROR
     order: int = 0
+    group: str | None = None
+    subject: str | None = None
 
     @property
     def location(self) -> str:
@@ -90,6 +102,51 @@ def apply_severities(
     return sorted(result, key=Finding.sort_key)
 
 
-def format_findings(findings: Iterable[Finding]) -> str:
-    """One line per finding, in report order."""
-    return "\n".join(f"{f.severity.value}: {f}" for f in sorted(findings, key=Finding.sort_key))
+# What the findings of a group have in common, and what to do, said once on the group's line.
+_GROUP_SUMMARIES = {
+    "missing-clause": (
+        "not addressed by any page and not declared not applicable",
+        "add each to a page's clauses:, cite it in a heading, or declare it under "
+        "not_applicable: with a justification",
+    ),
+}
+ADOPTION_ADVICE = (
+    "Adopting an existing manual? `qmsdocs scan --write` adds clauses: to each page from what "
+    "its headings and text address; `qmsdocs init` starts a new manual; and while you adopt, "
+    "`checks: {missing-clause: warning}` under the qmsdocs plugin in mkdocs.yml reports missing "
+    "clauses without stopping the build."
+)
+
+
+def report_lines(findings: Iterable[Finding]) -> list[tuple[Severity, str]]:
+    """The findings as lines of a text report, in report order.
+
+    Each finding stays a finding (exports and JSON list them one by one), but a run of findings
+    of one code and group prints as one line: 65 missing clauses read as one line per
+    top-level clause, not 65 near-identical lines.
+    """
+    lines: list[tuple[Severity, str]] = []
+    run: list[Finding] = []
+
+    def flush() -> None:
+        if len(run) == 1 or (run and run[0].code not in _GROUP_SUMMARIES):
+            lines.extend((f.severity, str(f)) for f in run)
+        elif run:
+            first = run[0]
+            subjects = ", ".join(f.subject or "" for f in run)
+            summary, hint = _GROUP_SUMMARIES[first.code]
+            text = f"{first.group}: {subjects}: {summary} ({hint}) [{first.code}]"
+            lines.append((first.severity, text))
+        run.clear()
+
+    for finding in sorted(findings, key=Finding.sort_key):
+        same = run and (run[0].code, run[0].group, run[0].severity) == (
+            finding.code,
+            finding.group,
+            finding.severity,
+        )
+        if not (same and finding.group and finding.subject):
+            flush()
+        run.append(finding)
+    flush()
+    return lines

@@ -122,7 +122,7 @@ def parse_clause_ref(
     if isinstance(value, bool) or value is None:
         return catalogue, None, 'a clause id is text such as "7.5.3"'
     if isinstance(value, float):
-        return catalogue, None, f'quote it: "{value}" (YAML reads unquoted 7.10 as the number 7.1)'
+        return catalogue, None, _unquoted_hint(value)
     if isinstance(value, int):
         value = str(value)
     if not isinstance(value, str):
@@ -145,6 +145,19 @@ def parse_clause_ref(
         fixed = ".".join(str(int(p)) if p.isdigit() else p for p in text.split("."))
         return catalogue, None, f"write {fixed}"
     return catalogue, text, None
+
+
+def _written(value: Any) -> str:
+    """A front matter value as the author wrote it (an unquoted number keeps its digits)."""
+    return str(getattr(value, "written", None) or repr(value))
+
+
+def _unquoted_hint(value: float) -> str:
+    written = getattr(value, "written", str(value))
+    read = repr(float(value))
+    if written != read:
+        return f'write "{written}" in quotes: unquoted, YAML reads it as the number {read}'
+    return f'write "{written}" in quotes: unquoted, YAML reads it as a number'
 
 
 def _id_hint(text: str) -> str:
@@ -226,7 +239,11 @@ def _clause_problem(
     if clause_id is None:
         result.findings.append(
             Finding(
-                "bad-clause-id", f"{key}: {value!r} is not a clause id", result.page, line, hint
+                "bad-clause-id",
+                f"{key}: {_written(value)} is not a clause id",
+                result.page,
+                line,
+                hint,
             )
         )
         return None
@@ -258,10 +275,10 @@ def _read_clauses(
             result.findings.append(
                 Finding(
                     "bad-clause-id",
-                    f"clauses: {value!r} is not a list of clause ids",
+                    f"clauses: {_written(value)} is not a list of clause ids",
                     result.page,
                     line,
-                    f'write clauses: ["{value}"] (quoted, in a list)',
+                    f'write clauses: ["{_written(value)}"], quoted and in a list',
                 )
             )
             return

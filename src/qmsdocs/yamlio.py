@@ -14,7 +14,15 @@ import yaml
 
 from qmsdocs.findings import Finding, QMSDataError
 
-__all__ = ["LineDict", "LineList", "line_of", "load_yaml", "parse_yaml", "read_text"]
+__all__ = [
+    "LineDict",
+    "LineList",
+    "WrittenFloat",
+    "line_of",
+    "load_yaml",
+    "parse_yaml",
+    "read_text",
+]
 
 # The C loader is several times faster; fall back to the pure-Python one where libyaml is absent.
 _BaseLoader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -32,6 +40,12 @@ class LineList(list[Any]):
 
     line: int | None = None
     item_lines: list[int]
+
+
+class WrittenFloat(float):
+    """A number YAML read as a float, with the text it was written as ("7.10" reads as 7.1)."""
+
+    written: str
 
 
 class _LineLoader(_BaseLoader):  # type: ignore[misc, valid-type]
@@ -54,6 +68,14 @@ class _LineLoader(_BaseLoader):  # type: ignore[misc, valid-type]
         items.item_lines = [child.start_mark.line + 1 for child in node.value]
         return items
 
+    def construct_written_float(self, node: yaml.ScalarNode) -> Any:
+        """Keep how an unquoted number was written: a clause id "7.10" must not be reported
+        as the 7.1 YAML makes of it."""
+        value = self.construct_yaml_float(node)
+        number = WrittenFloat(value)
+        number.written = str(node.value)
+        return number
+
     def construct_lenient_timestamp(self, node: yaml.ScalarNode) -> Any:
         """A date YAML cannot make ("2026-02-30") stays text, for the reader to report with
         its line, instead of a ValueError from deep inside the parser."""
@@ -64,6 +86,7 @@ class _LineLoader(_BaseLoader):  # type: ignore[misc, valid-type]
 
 
 _LineLoader.add_constructor("tag:yaml.org,2002:timestamp", _LineLoader.construct_lenient_timestamp)
+_LineLoader.add_constructor("tag:yaml.org,2002:float", _LineLoader.construct_written_float)
 _LineLoader.add_constructor("tag:yaml.org,2002:map", _LineLoader.construct_mapping)
 _LineLoader.add_constructor("tag:yaml.org,2002:seq", _LineLoader.construct_sequence)
 

@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import get_plugin_logger
 
-from qmsdocs.findings import Finding, Severity, apply_severities
+from qmsdocs.findings import ADOPTION_ADVICE, Finding, Severity, apply_severities, report_lines
 
 __all__ = ["report"]
 
@@ -17,22 +17,29 @@ log = get_plugin_logger("qmsdocs.plugin")
 def report(findings: list[Finding], checks: Mapping[str, str], *, gate: bool = True) -> None:
     """Log every finding, sorted; then, if any is an error, stop the build in one message.
 
-    With `gate=False` (`mkdocs serve`, unless `gate_on_serve`) errors are logged as warnings
-    instead, so authors keep writing while the coverage page shows the gaps. The gate raises
-    `PluginError`, never only a warning: `--strict` is not a reliable gate.
+    Missing clauses print one line per top-level clause (`report_lines`). With `gate=False`
+    (`mkdocs serve`, unless `gate_on_serve`) errors are logged as warnings instead, so authors
+    keep writing while the coverage page shows the gaps. The gate raises `PluginError`, never
+    only a warning: `--strict` is not a reliable gate.
     """
     findings = apply_severities(findings, checks)
-    errors = [f for f in findings if f.severity is Severity.ERROR]
-    for finding in findings:
-        if finding.severity is Severity.WARNING:
-            log.warning(str(finding))
-        elif finding.severity is Severity.INFO:
-            log.info(str(finding))
+    lines = report_lines(findings)
+    errors = [text for severity, text in lines if severity is Severity.ERROR]
+    for severity, text in lines:
+        if severity is Severity.WARNING:
+            log.warning(text)
+        elif severity is Severity.INFO:
+            log.info(text)
+    advice = any(f.code == "missing-clause" for f in findings)
     if not errors:
+        if advice:
+            log.info(ADOPTION_ADVICE)
         return
     if not gate:
-        for finding in errors:
-            log.warning(f"{finding} (`mkdocs build` stops on this)")
+        for text in errors:
+            log.warning(f"{text} (`mkdocs build` stops on this)")
         return
-    listed = "\n".join(f"  - {finding}" for finding in errors)
-    raise PluginError(f"qmsdocs: the manual was not published: {len(errors)} error(s).\n{listed}")
+    count = sum(f.severity is Severity.ERROR for f in findings)
+    listed = "\n".join(f"  - {text}" for text in errors)
+    message = f"qmsdocs: the manual was not published: {count} error(s).\n{listed}"
+    raise PluginError(message + (f"\n{ADOPTION_ADVICE}" if advice else ""))
