@@ -413,3 +413,24 @@ def test_unlinked_keeps_the_text_of_qmsdocs_links_only() -> None:
         ' and <a href="other/">other</a>; <a class="qms-term" href="g/#t" title="x">audit</a>.</p>'
     )
     assert unlinked(html) == '<p>See 8.4 and <a href="other/">other</a>; audit.</p>'
+
+
+def test_a_site_overrides_qmsdocs_fragments_from_its_custom_dir(tmp_path: Path) -> None:
+    # Everything qmsdocs writes into a page comes from a template a site can replace.
+    overrides = tmp_path / "overrides" / "qmsdocs"
+    overrides.mkdir(parents=True)
+    (overrides / "clause-notice.html").write_text(
+        '<p class="ours">Read {{ label }} in the binder at reception.</p>', encoding="utf-8"
+    )
+    (overrides / "glossary-notice.html").write_text("<p>Our glossary.</p>", encoding="utf-8")
+    built = build_site(
+        tmp_path,
+        {"index.md": "# Home\n\nSee clause 8.4.\n"},
+        theme={"name": "material", "custom_dir": "overrides"},
+    )
+    clause_page = built.page("clauses/iso9001-2015/8.md")
+    assert '<p class="ours">Read ISO 9001:2015 in the binder at reception.</p>' in clause_page
+    assert "is copyrighted and is not reproduced here" not in clause_page
+    assert "<p>Our glossary.</p>" in built.page("glossary.md")
+    # The fragments not overridden keep qmsdocs' own.
+    assert 'class="qms-clause-status' in clause_page

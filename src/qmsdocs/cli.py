@@ -8,14 +8,13 @@ from __future__ import annotations
 import csv
 import io
 import json
-import logging
 import shutil
 import sys
 import textwrap
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 import click
 
@@ -32,8 +31,8 @@ from qmsdocs.findings import (
 )
 from qmsdocs.glossary import load_site_vocabulary
 from qmsdocs.plugin.config import rules_from
+from qmsdocs.plugin.siteconfig import load_site
 from qmsdocs.scaffold import pending_data, pending_lines
-from qmsdocs.sources import symlink_loops
 from qmsdocs.standards import Catalogue, Clause, builtin_catalogue_ids, resolve_catalogue
 from qmsdocs.yamlio import read_text
 
@@ -173,93 +172,58 @@ class _Manual:
     docs_dir: Path
 
 
-class _Collector(logging.Handler):
-    """Keeps MkDocs' warnings and errors while the configuration loads."""
-
-    def __init__(self) -> None:
-        super().__init__(logging.WARNING)
-        self.messages: list[str] = []
-
-    def emit(self, record: logging.LogRecord) -> None:
-        self.messages.append(f"{record.levelname.lower()}: {record.getMessage()}")
-
-    def echo(self) -> None:
-        for message in self.messages:
-            click.echo(message, err=True)
-        self.messages.clear()
-
-
-def _unusable(message: str) -> None:
+def _unusable(message: str) -> NoReturn:
     click.echo(f"qmsdocs: {message}", err=True)
     sys.exit(EXIT_UNUSABLE)
 
 
-def _read_manual(config_file: str) -> _Manual:
-    """Load mkdocs.yml (with the plugin's validated options) and read the manual's sources."""
-    from mkdocs.config import load_config
-    from mkdocs.exceptions import MkDocsException
-    from mkdocs.structure.files import get_files
+def _unusable_data(what: str, error: QMSDataError) -> NoReturn:
+    click.echo(f"qmsdocs: {what}:", err=True)
+    for finding in error.findings:
+        click.echo(f"  {finding}", err=True)
+    sys.exit(EXIT_UNUSABLE)
 
+
+def _read_manual(config_file: str) -> _Manual:
+    """Load mkdocs.yml as MkDocs does (the plugin's validated options, the pages it renders)
+    and draw the manual's verdict from its sources, as the build does."""
     path = Path(config_file)
     if path.is_dir():
         path = path / "mkdocs.yml"
     if not path.is_file():
         _unusable(f"{path}: no such file (give the path of mkdocs.yml or of its folder)")
-    # MkDocs logs configuration problems through its logger; pass them on to our stderr.
-    collected = _Collector()
-    mkdocs_log = logging.getLogger("mkdocs")
-    mkdocs_log.addHandler(collected)
     try:
-        config = load_config(str(path))
-    except (MkDocsException, OSError) as error:
-        collected.echo()
-        _unusable(f"{path}: the configuration cannot be used: {error}")
-    finally:
-        mkdocs_log.removeHandler(collected)
-    collected.echo()
-    plugin: Any = config.plugins.get("qmsdocs")
-    if plugin is None:
+        site = load_site(path)
+    except QMSDataError as error:
+        _unusable_data("the manual cannot be read", error)
+    for warning in site.warnings:
+        click.echo(warning, err=True)
+    options = site.qmsdocs_options()
+    if options is None:
         _unusable(f"{path}: the qmsdocs plugin is not enabled (add it under plugins:)")
-    options: Any = plugin.config
     try:
         editions = load_editions(options.standard, options.editions, path.parent, options.confirmed)
-        catalogue = editions.primary
     except QMSDataError as error:
-        click.echo("qmsdocs: cannot load the catalogue:", err=True)
-        for finding in error.findings:
-            click.echo(f"  {finding}", err=True)
-        sys.exit(EXIT_UNUSABLE)
-    loops = symlink_loops(Path(config.docs_dir))
-    if loops:
-        click.echo("qmsdocs: the manual's files cannot be used:", err=True)
-        for finding in loops:
-            click.echo(f"  {finding}", err=True)
-        sys.exit(EXIT_UNUSABLE)
+        _unusable_data("cannot load the catalogue", error)
     try:
         vocabulary, glossary_findings, _folder = load_site_vocabulary(
             path.parent, options.glossary_dir, iso_terms=options.iso_terms
         )
     except QMSDataError as error:
-        click.echo("qmsdocs: cannot load the glossary:", err=True)
-        for finding in error.findings:
-            click.echo(f"  {finding}", err=True)
-        sys.exit(EXIT_UNUSABLE)
-    files = get_files(config)
+        _unusable_data("cannot load the glossary", error)
     sources: list[tuple[str, str]] = []
     unreadable: list[Finding] = []
-    urls: dict[str, str] = {}
-    for file in files.documentation_pages():
-        urls[file.src_uri] = file.url
+    for src_uri, file in site.pages():
         try:
-            source = Path(file.abs_src_path or file.src_uri)
-            sources.append((file.src_uri, read_text(source, file.src_uri)))
+            sources.append((src_uri, read_text(file, src_uri)))
         except QMSDataError as error:
             unreadable += error.findings
     reading = check_sources(
-        sources, catalogue, rules_from(options), editions=editions, vocabulary=vocabulary
+        sources, editions.primary, rules_from(options), editions=editions, vocabulary=vocabulary
     )
     findings = apply_severities(glossary_findings + unreadable + reading.findings, options.checks)
-    return _Manual(path, catalogue, reading, findings, urls, editions, Path(config.docs_dir))
+    urls = {file.src_uri: file.url for file in site.files.documentation_pages()}
+    return _Manual(path, editions.primary, reading, findings, urls, editions, site.docs_dir)
 
 
 @main.command()

@@ -31,19 +31,6 @@ __all__ = [
 PLACEHOLDER_MARK = "<!-- qmsdocs:"
 PLACEHOLDER_RE = re.compile(r"<!-- qmsdocs:(?P<kind>[a-z-]+) (?P<args>[^>]*?) -->")
 
-_NOTICE = (
-    "Clause numbers and headings are those of {label}. The standard's requirement text is "
-    "copyrighted and is not reproduced here: read it in your licensed copy of the standard."
-)
-
-
-_PROVISIONAL = (
-    "Provisional: these clause numbers and headings come from public secondary sources and are "
-    "not yet confirmed against the published standard. Each clause says how sure they are. "
-    "Once your organisation has checked them, list the catalogue under the plugin option "
-    "'confirmed'."
-)
-
 
 def placeholder(kind: str, *args: str) -> str:
     return f"<!-- qmsdocs:{kind} {' '.join(args)} -->"
@@ -60,25 +47,13 @@ def _heading(catalogue: Catalogue, clause: Clause, level: int) -> str:
     return f"{'#' * min(level, 6)} {_md_text(catalogue.heading(clause.id))}"
 
 
-def _context_line(catalogue: Catalogue, clause: Clause) -> str:
-    """For a numbered paragraph without a heading, say where it belongs rather than invent."""
-    return (
-        f'<p class="qms-clause-context">Numbered paragraph of '
-        f"{_escape(catalogue.context_title(clause.id).removeprefix('part of '))}; "
-        f"the standard gives it no heading of its own.</p>"
-    )
-
-
 def _clause_block(catalogue: Catalogue, clause: Clause, level: int) -> list[str]:
     lines = [_heading(catalogue, clause, level), ""]
     if not clause.title:
-        lines += [_context_line(catalogue, clause), ""]
+        # A numbered paragraph without a heading: say where it belongs rather than invent.
+        lines += [placeholder("clause-context", catalogue.id, clause.id), ""]
     if catalogue.provisional and clause.confidence:
-        lines += [
-            f'<p class="qms-confidence qms-confidence--{clause.confidence}">'
-            f"Provisional, {clause.confidence} confidence</p>",
-            "",
-        ]
+        lines += [placeholder("clause-confidence", catalogue.id, clause.id), ""]
     lines += [placeholder("clause", catalogue.id, clause.id), ""]
     return lines
 
@@ -91,9 +66,9 @@ def clause_page_markdown(page: ClausePage, layout: Layout) -> str:
     top = page.top
     lines = [_front_matter(catalogue.heading(top.id)).rstrip("\n"), ""]
     lines += _clause_block(catalogue, top, 1)
-    lines += [f'<p class="qms-notice">{_escape(_NOTICE.format(label=catalogue.label))}</p>', ""]
+    lines += [placeholder("clause-notice", catalogue.id), ""]
     if catalogue.provisional:
-        lines += [f'<p class="qms-provisional">{_escape(_PROVISIONAL)}</p>', ""]
+        lines += [placeholder("provisional-notice", catalogue.id), ""]
     for clause in catalogue.descendants(top.id):
         lines += _clause_block(catalogue, clause, clause.depth)
     return "\n".join(lines).rstrip() + "\n"
@@ -104,7 +79,7 @@ def _index_markdown(page: ClausePage, layout: Layout) -> str:
     lines = [_front_matter("Clause index").rstrip("\n"), ""]
     lines += [f"# {_md_text(catalogue.title)}", ""]
     if catalogue.provisional:
-        lines += [f'<p class="qms-provisional">{_escape(_PROVISIONAL)}</p>', ""]
+        lines += [placeholder("provisional-notice", catalogue.id), ""]
     lines += [
         f"The clauses of {_md_text(catalogue.label)}, each with the pages of this manual that "
         "refer to it. Clauses that carry requirements have a page each:",
@@ -119,7 +94,7 @@ def _index_markdown(page: ClausePage, layout: Layout) -> str:
         link = relative_href(page.src_uri, clause_page.src_uri)
         count = len(catalogue.descendants(top.id))
         lines.append(f"| [{top.id}]({link}) | [{_cell(top.title or '')}]({link}) | {count} |")
-    lines += ["", f'<p class="qms-notice">{_escape(_NOTICE.format(label=catalogue.label))}</p>', ""]
+    lines += ["", placeholder("clause-notice", catalogue.id), ""]
     on_index = [c for c in catalogue if layout.page_of(catalogue.id, c.id) == page.src_uri]
     for clause in on_index:
         lines += _clause_block(catalogue, clause, clause.depth + 1)
@@ -215,15 +190,6 @@ def transition_page_markdown(correspondence: Any) -> str:
     )
 
 
-GLOSSARY_NOTICE = (
-    "The explanations on this page are qmsdocs' own plain-language wording, written for readers "
-    "new to quality management. They are not the definitions of ISO 9000:2015, which are "
-    "copyrighted; the term names and reference numbers are the standard's. Entries marked "
-    "“official wording” carry definitions supplied by our organisation under its licence, and "
-    "entries marked “our term” are our organisation's own."
-)
-
-
 def glossary_page_markdown(
     sections: list[GlossarySection], title: str
 ) -> tuple[str, dict[str, str]]:
@@ -239,7 +205,7 @@ def glossary_page_markdown(
         "",
         f"# {_md_text(title)}",
         "",
-        f'<p class="qms-notice">{_escape(GLOSSARY_NOTICE)}</p>',
+        placeholder("glossary-notice", "all"),
         "",
         placeholder("glossary-letters", "all"),
         "",

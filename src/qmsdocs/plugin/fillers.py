@@ -68,6 +68,12 @@ class Fill:
             return self.views(args[0]), args[1:]
         return self.views(), args
 
+    def catalogue(self, args: list[str]) -> Catalogue:
+        """The loaded edition a placeholder names first (the manual's own if none)."""
+        primary = self.build.editions.primary
+        editions = {c.id: c for c in self.build.editions.catalogues}
+        return editions.get(args[0], primary) if args else primary
+
     @cached_property
     def glossary(self) -> GlossaryViews:
         return _glossary_views(self)
@@ -241,6 +247,37 @@ def _clause_view(
         "title": clause.title or catalogue.context_title(clause.id),
         "url": views.url_for(page, anchor),
     }
+
+
+# Notices on the generated pages ----------------------------------------------------------------
+
+
+@filler("clause-notice")
+def _clause_notice(fill: Fill, args: list[str]) -> str:
+    return fill.renderer.render("clause-notice.html", label=fill.catalogue(args).label)
+
+
+@filler("provisional-notice")
+def _provisional_notice(fill: Fill, _args: list[str]) -> str:
+    return fill.renderer.render("provisional-notice.html")
+
+
+@filler("clause-context")
+def _clause_context(fill: Fill, args: list[str]) -> str:
+    catalogue = fill.catalogue(args)
+    parent = catalogue.context_title(args[-1]).removeprefix("part of ")
+    return fill.renderer.render("clause-context.html", parent=parent)
+
+
+@filler("clause-confidence")
+def _clause_confidence(fill: Fill, args: list[str]) -> str:
+    clause = fill.catalogue(args)[args[-1]]
+    return fill.renderer.render("clause-confidence.html", confidence=clause.confidence)
+
+
+@filler("glossary-notice")
+def _glossary_notice(fill: Fill, _args: list[str]) -> str:
+    return fill.renderer.render("glossary-notice.html")
 
 
 # The glossary ----------------------------------------------------------------------------------

@@ -2,7 +2,7 @@
 (`scan_manual`).
 
 With a mkdocs.yml, MkDocs itself loads the configuration and lists the pages
-(`qmsdocs.siteconfig`), so the scan reads the pages the build renders, with the plugin's
+(`qmsdocs.plugin.siteconfig`), so the scan reads the pages the build renders, with the plugin's
 validated options. A folder without one is read as it is: every `*.md` and `*.markdown` file
 below it, hidden folders and files left out.
 """
@@ -15,9 +15,9 @@ from typing import Any
 
 from qmsdocs.findings import Finding, QMSDataError
 from qmsdocs.manual import HEADING_MODES, HeadingMode
+from qmsdocs.plugin.siteconfig import load_site
 from qmsdocs.scan.evidence import scan_sources
 from qmsdocs.scan.model import ScanResult
-from qmsdocs.siteconfig import load_site
 from qmsdocs.sourcefiles import PageSource, read_page
 from qmsdocs.standards import resolve_catalogue
 

@@ -23,6 +23,8 @@ from mkdocs.exceptions import MkDocsException
 from mkdocs.structure.files import Files, get_files
 
 from qmsdocs.findings import Finding, QMSDataError
+from qmsdocs.plugin import QMSPlugin
+from qmsdocs.plugin.config import QMSConfig
 from qmsdocs.sources import symlink_loops
 
 __all__ = ["LoadedSite", "load_site"]
@@ -52,6 +54,11 @@ class LoadedSite:
         """The validated options of the plugin `name`, or None when it is not enabled."""
         plugin: Any = self.config.plugins.get(name)
         return None if plugin is None else dict(plugin.config)
+
+    def qmsdocs_options(self) -> QMSConfig | None:
+        """The qmsdocs plugin's validated options, or None when it is not enabled."""
+        plugin = self.config.plugins.get("qmsdocs")
+        return plugin.config if isinstance(plugin, QMSPlugin) else None
 
     def pages(self) -> list[tuple[str, Path]]:
         """(docs-relative path, file) of each page the build renders, in MkDocs' order."""
