@@ -231,11 +231,11 @@ def _read_manual(config_file: str) -> _Manual:
 @_TEXT_OR_JSON
 @click.option("--strict", is_flag=True, help="Fail on warnings too.")
 def check(config_file: str, fmt: str, strict: bool) -> None:
-    """Check a manual's clause coverage without building the site.
+    """Check a manual without building the site: the build's own verdict and findings.
 
-    Reads front matter and headings only, with the plugin's options from CONFIG_FILE
-    (default: mkdocs.yml). Exit status: 0 complete, 1 clauses missing or errors found,
-    2 unusable input.
+    Reads the pages' sources (front matter, headings, prose citations) with the plugin's
+    options from CONFIG_FILE (default: mkdocs.yml). Exit status: 0 complete, 1 clauses
+    missing or errors found (or warnings, with --strict), 2 unusable input.
     """
     manual = _read_manual(config_file)
     coverage = manual.reading.coverage
