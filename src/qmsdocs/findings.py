@@ -9,12 +9,13 @@ the build. Data that cannot be used at all (a catalogue that does not parse) rai
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
 
 __all__ = [
     "ADOPTION_ADVICE",
     "Finding",
+    "Problems",
     "QMSDataError",
     "Severity",
     "apply_severities",
@@ -86,6 +87,48 @@ class QMSDataError(Exception):
     def __init__(self, findings: Iterable[Finding]) -> None:
         self.findings = sorted(findings, key=Finding.sort_key)
         super().__init__("\n".join(str(f) for f in self.findings))
+
+
+@dataclass
+class Problems:
+    """The findings about one file, as a loader meets them: `problems(code, message, line)`.
+
+    Every data loader reports through one of these, so that each finding names the file it is
+    about, and a loader that cannot go on raises what it has found so far (`fatal`).
+
+    Arguments:
+        path: The file, as the user knows it.
+        code: The code of the problems this loader reports, when it has one for all.
+    """
+
+    path: str
+    code: str = "bad-data"
+    findings: list[Finding] = field(default_factory=list)
+
+    def __call__(
+        self,
+        message: str,
+        line: int | None = None,
+        hint: str | None = None,
+        *,
+        code: str | None = None,
+        severity: Severity = Severity.ERROR,
+        path: str | None = None,
+    ) -> None:
+        self.findings.append(
+            Finding(code or self.code, message, path or self.path, line, hint, severity)
+        )
+
+    def fatal(
+        self, message: str, line: int | None = None, hint: str | None = None, *, code: str = ""
+    ) -> QMSDataError:
+        """A problem after which the file cannot be read on: `raise problems.fatal(...)`."""
+        self(message, line, hint, code=code or None)
+        return QMSDataError(self.findings)
+
+    def raise_if_any(self) -> None:
+        if self.findings:
+            raise QMSDataError(self.findings)
 
 
 def apply_severities(

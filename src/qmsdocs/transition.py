@@ -22,7 +22,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any, Literal
 
-from qmsdocs.findings import Finding, QMSDataError
+from qmsdocs.findings import Problems
 from qmsdocs.manual import Declaration, Exclusion
 from qmsdocs.standards import Catalogue
 from qmsdocs.yamlio import line_of, load_yaml
@@ -167,27 +167,14 @@ def load_correspondence(
     """
     name = display or str(path)
     data = load_yaml(path, name)
-    findings: list[Finding] = []
-
-    def problem(message: str, line: int | None, hint: str | None = None) -> None:
-        findings.append(Finding("bad-correspondence", message, name, line, hint))
-
+    problem = Problems(name, "bad-correspondence")
     if not isinstance(data, dict):
-        raise QMSDataError([Finding("bad-correspondence", "must be a mapping", name, 1)])
+        raise problem.fatal("must be a mapping", 1)
     by_id = {c.id: c for c in catalogues}
     source = by_id.get(str(data.get("from")))
     target = by_id.get(str(data.get("to")))
     if source is None or target is None:
-        raise QMSDataError(
-            [
-                Finding(
-                    "bad-correspondence",
-                    f"'from' and 'to' must name loaded catalogues ({', '.join(by_id)})",
-                    name,
-                    1,
-                )
-            ]
-        )
+        raise problem.fatal(f"'from' and 'to' must name loaded catalogues ({', '.join(by_id)})", 1)
     entries: list[Entry] = []
     listed_source: set[str] = set()
     listed_target: set[str] = set()
@@ -220,15 +207,14 @@ def load_correspondence(
                 None,
                 f"add an entry for it (it is not in {source.label})",
             )
-    if findings:
-        raise QMSDataError(findings)
+    problem.raise_if_any()
     return Correspondence(
         source, target, tuple(entries), bool(data.get("provisional", False)), name
     )
 
 
 def _entry(
-    raw: Any, line: int | None, source: Catalogue, target: Catalogue, problem: Any
+    raw: Any, line: int | None, source: Catalogue, target: Catalogue, problem: Problems
 ) -> Entry | None:
     if not isinstance(raw, dict):
         problem("each entry must be a mapping with from, to and change", line)
