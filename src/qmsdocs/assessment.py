@@ -229,9 +229,10 @@ class Assessor:
                 Reference(catalogue.id, clause_id, page.path, None, citation.text, line)
                 for clause_id in citation.clauses
             ]
-        code_free, _fenced = mask_code(body)
-        for match in _EXPLICIT_LINK_RE.finditer(code_free):
-            self._explicit_link(page, match, locator.line_at(match.start()))
+        if "](term:" in body or "](clause:" in body:  # rare: most pages have none
+            code_free, _fenced = mask_code(body)
+            for match in _EXPLICIT_LINK_RE.finditer(code_free):
+                self._explicit_link(page, match, locator.line_at(match.start()))
 
     def _explicit_link(self, page: PageAssessment, match: re.Match[str], line: int) -> None:
         href, text = match.group("href"), match.group("text")

@@ -32,6 +32,7 @@ _HTML_BLOCK_RE = re.compile(
     r"|center|object|svg|math|textarea)\b)",
     re.IGNORECASE,
 )
+_SPECIAL_STARTS = ("<", "[", "*", "{")
 _MARKDOWN_ATTR_RE = re.compile(r"""\bmarkdown\s*=\s*["']?(?:1|block|span)""", re.IGNORECASE)
 # Inline constructs the renderer does not read as prose.
 _HIDDEN_INLINE_RE = re.compile(
@@ -42,12 +43,15 @@ _HIDDEN_INLINE_RE = re.compile(
       (?:\([^()\s]*(?:\([^()\s]*\)[^()\s]*)*(?:[ \t]+(?:"[^"\n]*"|'[^'\n]*'))?[ \t]*\)
         | \[[^\]\n]*\])
     | <(?:https?|ftp|mailto):[^>\s]*>              # autolinks
-    | (?:https?|ftp)://[^\s<>()]+                  # bare addresses (magiclink makes them links)
     | </?[A-Za-z][A-Za-z0-9-]*(?:\s[^<>]*)?/?>     # inline HTML tags (the text between stays)
     | \{:?[ \t]*[.#][^}\n]*\}                       # attribute lists after inline elements
     """,
     re.VERBOSE | re.DOTALL,
 )
+
+
+# Bare addresses (magiclink makes them links); looked for only where "://" occurs.
+_ADDRESS_RE = re.compile(r"(?:https?|ftp)://[^\s<>()]+")
 
 
 def _hide(match: re.Match[str]) -> str:
@@ -66,19 +70,22 @@ def prose_text(body: str, hidden_lines: Collection[int] = ()) -> str:
     out: list[str] = []
     in_html_block = False
     for index, line, is_code in code_lines(body.split("\n")):
-        if in_html_block and not line.strip():
-            in_html_block = False
-        elif _HTML_BLOCK_RE.match(line) and not _MARKDOWN_ATTR_RE.search(line):
-            in_html_block = True
-        hide = (
-            is_code
-            or in_html_block
-            or index in hidden_lines
-            or _DEFINITION_RE.match(line) is not None
-            or _ATTR_LINE_RE.match(line) is not None
-        )
+        if in_html_block:
+            in_html_block = bool(line.strip())
+        hide = is_code or in_html_block or index in hidden_lines
+        # Most lines are plain prose: only one that opens with "<", "[", "*" or "{" can start
+        # an HTML block or be a definition or an attribute list.
+        if not hide and line.lstrip(" ")[:1] in _SPECIAL_STARTS:
+            if _HTML_BLOCK_RE.match(line) and not _MARKDOWN_ATTR_RE.search(line):
+                in_html_block = hide = True
+            else:
+                hide = bool(_DEFINITION_RE.match(line) or _ATTR_LINE_RE.match(line))
         out.append(OPAQUE * len(line) if hide else line)
-    text = _INLINE_CODE_RE.sub(_hide, "\n".join(out))
+    text = "\n".join(out)
+    if "`" in text:
+        text = _INLINE_CODE_RE.sub(_hide, text)
+    if "://" in text:
+        text = _ADDRESS_RE.sub(_hide, text)
     return _HIDDEN_INLINE_RE.sub(_hide, text)
 
 
