@@ -62,7 +62,15 @@ _MANUAL = {
     "support.md": """
         # Planning and support
 
-        ## 6 Planning
+        ## Planning (Clause 6)
+
+        An overview: it addresses none of the clauses below by itself.
+
+        ### 6.1 Actions to address risks and opportunities
+
+        ### 6.2 Quality objectives
+
+        ### 6.3 Planning of changes
 
         ## 7.1 Resources
 
@@ -95,6 +103,12 @@ _MANUAL = {
         # Evaluation
 
         ## 10 Improvement
+
+        ### 10.1 General
+
+        ### 10.2 Nonconformity and corrective action
+
+        ### 10.3 Continual improvement
         """,
 }
 MANUAL = {name: textwrap.dedent(text).lstrip("\n") for name, text in _MANUAL.items()}
@@ -263,13 +277,16 @@ def test_complete_manual_passes(complete: Site) -> None:
 
 def test_complete_manual_mixes_front_matter_and_headings(complete: Site) -> None:
     data = {c["clause"]: c for c in read_json(complete)["clauses"]}
-    sources = {c: {a["source"] for a in data[c]["addressed_by"]} for c in ["4", "7.2", "8.1", "10"]}
+    clauses = ["4", "7.2", "8.1", "10", "10.1"]
+    sources = {c: {a["source"] for a in data[c]["addressed_by"]} for c in clauses}
     assert sources == {
         "4": {"front-matter"},
         "7.2": {"heading"},
         "8.1": {"front-matter"},
-        "10": {"heading"},
+        "10": set(),  # "## 10 Improvement" is an overview: a reference, not coverage
+        "10.1": {"heading"},
     }
+    assert "evaluation.md" in data["10"]["referenced_by"]
 
 
 @pytest.mark.parametrize(

@@ -33,6 +33,7 @@ from qmsdocs.editions import Editions
 from qmsdocs.findings import Finding, Severity
 from qmsdocs.manual import (
     FrontMatter,
+    HeadingCitation,
     HeadingMode,
     cite_heading,
     iter_source_headings,
@@ -177,45 +178,60 @@ class Assessor:
         title = front.data.get("title")
         result.title = title if isinstance(title, str) else None
         result.headings = [Heading(*h) for h in iter_source_headings(body, body_line)]
+        prose = prose_text(body, {h.line - body_line for h in result.headings})
         if result.title is None:
             result.title = next((h.text for h in result.headings if h.level == 1), None)
         result.declarations = [*front.clauses, *self._heading_declarations(result)]
-        self._read_prose(result, body, body_line)
+        self._read_prose(result, body, prose, body_line)
         # The front matter's data is kept only while it is read: a large manual has many pages.
         front.data = {}
         return result
 
     def _heading_declarations(self, page: PageAssessment) -> list[Declaration]:
+        """What the page's headings address. An overview heading ("Planning (Clause 6)") is a
+        reference to its clauses; on a page that numbers its own sections, bare numbers cite
+        nothing (`_numbers_its_own_sections`)."""
         mode = page.front.options.heading_coverage or self.rules.heading_mode
         if mode == "off":
             return []
         catalogue = self.editions.primary
+        cited = [
+            (heading, cite_heading(heading.text, catalogue, self.recognizer, mode))
+            for heading in page.headings
+        ]
+        own_numbers = mode == "titles" and _numbers_its_own_sections(cited)
         declarations = []
-        for heading in page.headings:
-            citation = cite_heading(heading.text, catalogue, self.recognizer, mode)
-            if citation is not None:
-                declarations.append(
-                    Declaration(
-                        citation.catalogue or catalogue.id,
-                        citation.clause,
-                        page.path,
-                        heading.line,
-                        None,
-                        heading.text,
-                        "heading",
-                        page.status,
-                    )
-                )
+        for heading, citation in cited:
+            if citation is None:
+                finding = unknown_heading_finding(heading.text, catalogue, page.path, heading.line)
+                page.findings += [finding] if finding else []
                 continue
-            finding = unknown_heading_finding(heading.text, catalogue, page.path, heading.line)
-            if finding is not None:
-                page.findings.append(finding)
+            if own_numbers and citation.rule == "title":
+                continue
+            edition = citation.catalogue or catalogue.id
+            if citation.overview:
+                page.references += [
+                    Reference(edition, c, page.path, None, heading.text, heading.line)
+                    for c in citation.clauses
+                ]
+                continue
+            declarations += [
+                Declaration(
+                    edition,
+                    clause,
+                    page.path,
+                    heading.line,
+                    None,
+                    heading.text,
+                    "heading",
+                    page.status,
+                )
+                for clause in citation.clauses
+            ]
         return declarations
 
-    def _read_prose(self, page: PageAssessment, body: str, body_line: int) -> None:
+    def _read_prose(self, page: PageAssessment, body: str, prose: str, body_line: int) -> None:
         """Prose citations and explicit links: references, and findings for unknown ones."""
-        hidden = {h.line - body_line for h in page.headings}
-        prose = prose_text(body, hidden)
         locator = LineLocator(prose, body_line)
         recognizer = self.recognizer
         for citation in recognizer.scan(prose):
@@ -319,6 +335,17 @@ class Assessor:
                     if f.code == "missing-clause"
                 ]
         return Assessment(self.editions, by_path, coverages, findings)
+
+
+# A page numbers its own sections when most of its numbered headings do not carry the title
+# of the clause with that number ("2. Agenda", "7.1 Human resources" in review minutes).
+_NUMBERED_RE = re.compile(r"^\d{1,2}(?:\.\d{1,2}){0,4}\.?\s")
+
+
+def _numbers_its_own_sections(cited: list[tuple[Heading, HeadingCitation | None]]) -> bool:
+    numbered = [c for h, c in cited if _NUMBERED_RE.match(h.text)]
+    titled = [c for c in numbered if c is not None and c.rule == "title"]
+    return len(numbered) >= 3 and len(titled) * 2 < len(numbered)
 
 
 def attach_sections(page: PageAssessment, rendered: Sequence[tuple[str, str]]) -> None:

@@ -173,53 +173,76 @@ def compute_coverage(
     their document's status (see the module docstring), are ignored.
     """
 
-    def counts(status: str | None) -> bool:
-        if status == "superseded":
+    def counts(item: Declaration | Exclusion) -> bool:
+        if item.catalogue != catalogue.id or item.document_status == "superseded":
             return False
-        return count_drafts or status not in ("draft", "in-review")
+        return count_drafts or item.document_status not in ("draft", "in-review")
 
-    declarations = [
-        d for d in declarations if d.catalogue == catalogue.id and counts(d.document_status)
-    ]
-    exclusions = [
-        e for e in exclusions if e.catalogue == catalogue.id and counts(e.document_status)
-    ]
+    declarations = [d for d in declarations if counts(d)]
     findings: list[Finding] = []
-
     declared: dict[str, list[Declaration]] = defaultdict(list)
     for declaration in declarations:
         declared[declaration.clause].append(declaration)
-    excluded: dict[str, Exclusion] = {}
-    for exclusion in sorted(exclusions, key=lambda e: (e.page, e.line or 0)):
-        first = excluded.get(exclusion.clause)
-        if first is not None:
-            findings.append(
-                Finding(
-                    "duplicate-exclusion",
-                    f"clause {exclusion.clause} is declared not applicable twice",
-                    exclusion.page,
-                    exclusion.line,
-                    hint=f"keep one justification (the other is in {first.page})",
-                    severity=Severity.WARNING,
-                )
-            )
-            continue
-        excluded[exclusion.clause] = exclusion
+    excluded = _exclusions([e for e in exclusions if counts(e)], findings)
     referenced: dict[str, list[Reference]] = defaultdict(list)
     for reference in references:
         if reference.catalogue == catalogue.id:
             referenced[reference.clause].append(reference)
+    findings += _contradictions(catalogue, declared, excluded)
+    verdicts: dict[str, ClauseVerdict] = {}
+    for clause in catalogue.required():
+        verdict = _verdict(catalogue, clause, declared, excluded, parent_covers_children)
+        verdict.referenced_by = referenced.get(clause.id, [])
+        verdicts[clause.id] = verdict
+    _summarise_parents(catalogue, verdicts)
+    coverage = Coverage(
+        catalogue,
+        verdicts,
+        findings,
+        list(declarations),
+        list(excluded.values()),
+        parent_covers_children,
+    )
+    findings += _missing_findings(coverage)
+    return coverage
 
-    # A declaration of an excluded clause, or of anything below it, contradicts the exclusion;
-    # one finding per declaration, even under nested exclusions (8.3 and 8.3.3).
-    contradicted: set[int] = set()
+
+def _exclusions(exclusions: list[Exclusion], findings: list[Finding]) -> dict[str, Exclusion]:
+    """The exclusion of each clause (the first declared; another is a finding)."""
+    excluded: dict[str, Exclusion] = {}
+    for exclusion in sorted(exclusions, key=lambda e: (e.page, e.line or 0)):
+        first = excluded.get(exclusion.clause)
+        if first is None:
+            excluded[exclusion.clause] = exclusion
+            continue
+        findings.append(
+            Finding(
+                "duplicate-exclusion",
+                f"clause {exclusion.clause} is declared not applicable twice",
+                exclusion.page,
+                exclusion.line,
+                hint=f"keep one justification (the other is in {first.page})",
+                severity=Severity.WARNING,
+            )
+        )
+    return excluded
+
+
+def _contradictions(
+    catalogue: Catalogue,
+    declared: dict[str, list[Declaration]],
+    excluded: dict[str, Exclusion],
+) -> list[Finding]:
+    """A declaration of an excluded clause, or of anything below it, contradicts the
+    exclusion; one finding per declaration, even under nested exclusions (8.3 and 8.3.3)."""
+    findings = []
+    seen: set[int] = set()
     for clause_id, exclusion in excluded.items():
-        excluded_ids = [clause_id, *(c.id for c in catalogue.descendants(clause_id))]
-        for declared_id in excluded_ids:
+        for declared_id in [clause_id, *(c.id for c in catalogue.descendants(clause_id))]:
             for declaration in declared.get(declared_id, []):
-                if id(declaration) in contradicted:
+                if id(declaration) in seen:
                     continue
-                contradicted.add(id(declaration))
+                seen.add(id(declaration))
                 where = (
                     f"heading '{declaration.section_title}'"
                     if declaration.section_title
@@ -235,14 +258,11 @@ def compute_coverage(
                         hint="remove one of the two declarations",
                     )
                 )
+    return findings
 
-    verdicts: dict[str, ClauseVerdict] = {}
-    for clause in catalogue.required():
-        verdicts[clause.id] = _verdict(
-            catalogue, clause, declared, excluded, parent_covers_children
-        )
-        verdicts[clause.id].referenced_by = referenced.get(clause.id, [])
-    # Clauses with subclauses: summarise their subclauses when not decided by themselves.
+
+def _summarise_parents(catalogue: Catalogue, verdicts: dict[str, ClauseVerdict]) -> None:
+    """Clauses with subclauses, not decided by themselves: what their subclauses add up to."""
     for clause in reversed(catalogue.required()):
         verdict = verdicts[clause.id]
         if verdict.gated or verdict.status != "missing":
@@ -254,29 +274,25 @@ def compute_coverage(
         elif any(v.status != "missing" for v in below):
             verdict.status = "partial"
 
-    coverage = Coverage(
-        catalogue,
-        verdicts,
-        findings,
-        list(declarations),
-        list(excluded.values()),
-        parent_covers_children,
-    )
-    for clause in coverage.missing():
-        findings.append(
-            Finding(
-                "missing-clause",
-                f"clause {catalogue.heading(clause.id)}"
-                + ("" if clause.title else f" ({catalogue.context_title(clause.id)})")
-                + " is not addressed by any page and not declared not applicable",
-                hint="add it to a page's clauses:, cite it in a heading, or declare it under "
-                "not_applicable: with a justification",
-                order=clause.order,
-                group=f"{catalogue.label} {catalogue.heading(_top(catalogue, clause.id))}",
-                subject=clause.id,
-            )
+
+def _missing_findings(coverage: Coverage) -> list[Finding]:
+    """One finding per missing clause; each names its top-level clause, so that reports can
+    group them."""
+    catalogue = coverage.catalogue
+    return [
+        Finding(
+            "missing-clause",
+            f"clause {catalogue.heading(clause.id)}"
+            + ("" if clause.title else f" ({catalogue.context_title(clause.id)})")
+            + " is not addressed by any page and not declared not applicable",
+            hint="add it to a page's clauses:, cite it in a heading, or declare it under "
+            "not_applicable: with a justification",
+            order=clause.order,
+            group=f"{catalogue.label} {catalogue.heading(_top(catalogue, clause.id))}",
+            subject=clause.id,
         )
-    return coverage
+        for clause in coverage.missing()
+    ]
 
 
 def _top(catalogue: Catalogue, clause_id: str) -> str:

@@ -84,11 +84,23 @@ class FrontMatter:
 
 @dataclass(frozen=True, slots=True)
 class HeadingCitation:
-    """A heading that cites a clause (see the module docstring for the rule)."""
+    """A heading that cites a clause (see the module docstring for the rule).
+
+    Attributes:
+        clause: The (first) clause it cites.
+        rule: Which rule it follows.
+        catalogue: Another loaded edition named in the heading; None: ours.
+        clauses: Every clause it cites: "(Clauses 4.1 and 4.2)" cites two.
+        overview: A top-level clause ("Planning (Clause 6)") or a range ("Clauses 4-5"): the
+            section gives an overview, it does not address the clauses below. A reference,
+            never coverage.
+    """
 
     clause: str
     rule: Literal["title", "parentheses", "explicit", "number"]
-    catalogue: str | None = None  # another loaded edition named in the heading; None: ours
+    catalogue: str | None = None
+    clauses: tuple[str, ...] = ()
+    overview: bool = False
 
 
 # Clause ids in front matter ---------------------------------------------------------------
@@ -463,12 +475,22 @@ _SPELLING = {
     "utilisation": "utilization",
 }
 _STOPWORDS = {"the", "of", "and", "for", "to", "a", "an", "in", "its", "on", "our", "we"}
+# Abbreviations people write in headings for words of the clause titles.
+_ABBREVIATIONS = {"qms": "quality management system", "mgmt": "management"}
+# Parentheses at the end of a heading that hold more than a number: "(ISO 9001:2015, Clause
+# 9.3.3)", "(Clauses 4.1 and 4.2)", "(Clause 4.4, General)", "(Abschnitt 9.3.2)".
+_TRAILING_PARENTHESES_RE = re.compile(r"\((?P<inner>[^()]*)\)[ \t]*$")
+# Keywords that open a heading citing a clause, in the languages manuals are written in.
+_HEADING_KEYWORD_RE = re.compile(
+    r"^(?:(?:sub-?)?clauses?|abschnitte?|kapitel|unterabschnitt|§§?)(?![\w-])", re.IGNORECASE
+)
 
 
 def _words(text: str) -> list[str]:
     text = unicodedata.normalize("NFKC", text).casefold()
     words = re.findall(r"[a-z0-9]+", text)
-    return [_SPELLING.get(w, w) for w in words if w not in _STOPWORDS]
+    expanded = [part for w in words for part in _ABBREVIATIONS.get(w, w).split()]
+    return [_SPELLING.get(w, w) for w in expanded if w not in _STOPWORDS]
 
 
 def title_matches(heading_rest: str, title: str) -> bool:
@@ -482,6 +504,10 @@ def title_matches(heading_rest: str, title: str) -> bool:
     if not got or not want:
         return False
     if got == want:
+        return True
+    # The head of a long title: "Quality objectives" for "Quality objectives and planning to
+    # achieve them". Two words at least: one shared word is not the same subject.
+    if len(got) >= 2 and want[: len(got)] == got:
         return True
     # Most of the clause's own words, in the heading, and not much else.
     shared = len(set(got) & set(want))
@@ -513,31 +539,78 @@ def cite_heading(
     # A manual structured strictly by clause: any heading that starts with a clause number
     # (and, as in the titles mode, the explicit and parenthesised forms).
     if mode == "numbers" and first and first.group("number") in catalogue:
-        return HeadingCitation(first.group("number"), "number")
-    # Rule 3: the standard or the word "clause" before the number.
+        return _citing((first.group("number"),), "number")
+    return (
+        _explicit_citation(text, catalogue, recognizer)
+        or _parenthesised_citation(text, catalogue, recognizer)
+        or (_titled_citation(first, catalogue) if mode == "titles" and first else None)
+    )
+
+
+def _citing(
+    clauses: Sequence[str],
+    rule: Literal["title", "parentheses", "explicit", "number"],
+    other: str | None = None,
+    ranged: bool = False,
+) -> HeadingCitation:
+    """A citation of `clauses`; an overview when one is a top-level clause or they span a range."""
+    top_level = any("." not in c for c in clauses)
+    return HeadingCitation(clauses[0], rule, other, tuple(clauses), top_level or ranged)
+
+
+def _explicit_citation(
+    text: str, catalogue: Catalogue, recognizer: Recognizer
+) -> HeadingCitation | None:
+    """Rule 3: the standard, "Clause" or "Abschnitt" before the number, at the start."""
     citations = recognizer.scan(text)
-    if citations and citations[0].start == 0 and citations[0].explicit:
-        citation = citations[0]
-        if citation.catalogue is not None and citation.links:
-            other = None if citation.catalogue == catalogue.id else citation.catalogue
-            return HeadingCitation(citation.links[0].clause_id, "explicit", other)
-    # Rule 2: the number in parentheses at the end.
+    if not citations or citations[0].start != 0:
+        return None
+    citation = citations[0]
+    # In running text "Abschnitt 4" may be any document's section; opening a heading of a
+    # manual, it names the clause, as "Clause 4" does.
+    if not (citation.explicit or _HEADING_KEYWORD_RE.match(text)):
+        return None
+    if citation.catalogue is None or not citation.links:
+        return None
+    other = None if citation.catalogue == catalogue.id else citation.catalogue
+    ranged = len(citation.clauses) > len(citation.links)
+    return _citing([link.clause_id for link in citation.links], "explicit", other, ranged)
+
+
+def _parenthesised_citation(
+    text: str, catalogue: Catalogue, recognizer: Recognizer
+) -> HeadingCitation | None:
+    """Rule 2: the clause in parentheses at the end, alone or with the standard or words."""
     end = _PARENTHESES_RE.search(text)
     if end and end.group("number") in catalogue:
         # "Design inputs, ISO 13485:2016 (7.3)": the number belongs to the standard before it.
         named = recognizer.standard_before(text[: end.start()])
         if named is None or named[0] is catalogue:
-            return HeadingCitation(end.group("number"), "parentheses")
-    # Rule 1: the number first, then the clause's title.
-    if mode == "titles" and first and first.group("number") in catalogue:
-        clause = catalogue[first.group("number")]
-        rest = first.groupdict().get("rest") or ""
-        title = clause.title or catalogue.context_title(clause.id).removeprefix("part of ")
-        title = re.sub(r"^[\d.]+ ", "", title)
-        if clause.title is None and not rest.strip():
-            return HeadingCitation(clause.id, "title")
-        if title and title_matches(rest, title):
-            return HeadingCitation(clause.id, "title")
+            return _citing((end.group("number"),), "parentheses")
+    trailing = _TRAILING_PARENTHESES_RE.search(text)
+    if trailing is None:
+        return None
+    inner = trailing.group("inner").strip()
+    citations = recognizer.scan(inner)
+    if not citations or citations[0].start != 0 or citations[0].catalogue != catalogue.id:
+        return None
+    citation = citations[0]
+    if not (citation.explicit or _HEADING_KEYWORD_RE.match(inner)) or not citation.links:
+        return None
+    ranged = len(citation.clauses) > len(citation.links)
+    return _citing([link.clause_id for link in citation.links], "parentheses", None, ranged)
+
+
+def _titled_citation(first: re.Match[str], catalogue: Catalogue) -> HeadingCitation | None:
+    """Rule 1: the number first, then the clause's title (or a close variant)."""
+    clause = catalogue.get(first.group("number"))
+    if clause is None:
+        return None
+    rest = first.groupdict().get("rest") or ""
+    title = clause.title or catalogue.context_title(clause.id).removeprefix("part of ")
+    title = re.sub(r"^[\d.]+ ", "", title)
+    if (clause.title is None and not rest.strip()) or (title and title_matches(rest, title)):
+        return _citing((clause.id,), "title")
     return None
 
 

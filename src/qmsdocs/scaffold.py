@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import json
 import os
-import re
 import textwrap
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -34,6 +33,7 @@ import yaml
 from qmsdocs.checker import SourceReading
 from qmsdocs.documents import today
 from qmsdocs.findings import QMSDataError
+from qmsdocs.prompts import count_prompts
 from qmsdocs.sourcefiles import code_lines, split_front_matter
 from qmsdocs.standards import Catalogue, builtin_catalogue_ids, resolve_catalogue
 
@@ -451,12 +451,6 @@ def init_project(
 # What is still to do ---------------------------------------------------------------------------
 
 # Material admonitions titled "To do" (or of type todo), and [TODO] markers of templates.
-_TODO_RE = re.compile(
-    r"""^[ \t]*(?:!!!|\?\?\?\+?)[ \t]+(?:todo\b|[\w-]+(?:[ \t]+inline(?:[ \t]+end)?)?[ \t]+
-        "(?:to[ \t-]?do|zu[ \t]erledigen|offen)")
-      | \[TODO\b""",
-    re.IGNORECASE | re.VERBOSE | re.MULTILINE,
-)
 _PENDING_STATUSES = ("draft", "in-review")
 
 
@@ -489,7 +483,7 @@ def pending_pages(reading: SourceReading) -> list[PendingPage]:
 
 def _count_prompts(body: str) -> int:
     lines = body.split("\n")
-    return sum(len(_TODO_RE.findall(line)) for _i, line, code in code_lines(lines) if not code)
+    return count_prompts(line for _i, line, code in code_lines(lines) if not code)
 
 
 def pending_lines(reading: SourceReading) -> list[str]:
