@@ -91,39 +91,35 @@ class QMSDataError(Exception):
 
 @dataclass
 class Problems:
-    """The findings about one file, as a loader meets them: `problems(code, message, line)`.
+    """The findings about one file, as a loader meets them: `problem(code, message, line)`.
 
     Every data loader reports through one of these, so that each finding names the file it is
     about, and a loader that cannot go on raises what it has found so far (`fatal`).
 
     Arguments:
         path: The file, as the user knows it.
-        code: The code of the problems this loader reports, when it has one for all.
     """
 
     path: str
-    code: str = "bad-data"
     findings: list[Finding] = field(default_factory=list)
 
     def __call__(
         self,
+        code: str,
         message: str,
         line: int | None = None,
         hint: str | None = None,
-        *,
-        code: str | None = None,
         severity: Severity = Severity.ERROR,
+        *,
         path: str | None = None,
     ) -> None:
-        self.findings.append(
-            Finding(code or self.code, message, path or self.path, line, hint, severity)
-        )
+        self.findings.append(Finding(code, message, path or self.path, line, hint, severity))
 
     def fatal(
-        self, message: str, line: int | None = None, hint: str | None = None, *, code: str = ""
+        self, code: str, message: str, line: int | None = None, hint: str | None = None
     ) -> QMSDataError:
-        """A problem after which the file cannot be read on: `raise problems.fatal(...)`."""
-        self(message, line, hint, code=code or None)
+        """A problem after which the file cannot be read on: `raise problem.fatal(...)`."""
+        self(code, message, line, hint)
         return QMSDataError(self.findings)
 
     def raise_if_any(self) -> None:

@@ -156,6 +156,9 @@ class Correspondence:
         return None
 
 
+_BAD = "bad-correspondence"
+
+
 def load_correspondence(
     path: Path, catalogues: Sequence[Catalogue], display: str = ""
 ) -> Correspondence:
@@ -167,14 +170,15 @@ def load_correspondence(
     """
     name = display or str(path)
     data = load_yaml(path, name)
-    problem = Problems(name, "bad-correspondence")
+    problem = Problems(name)
     if not isinstance(data, dict):
-        raise problem.fatal("must be a mapping", 1)
+        raise problem.fatal(_BAD, "must be a mapping", 1)
     by_id = {c.id: c for c in catalogues}
     source = by_id.get(str(data.get("from")))
     target = by_id.get(str(data.get("to")))
     if source is None or target is None:
-        raise problem.fatal(f"'from' and 'to' must name loaded catalogues ({', '.join(by_id)})", 1)
+        loaded = ", ".join(by_id)
+        raise problem.fatal(_BAD, f"'from' and 'to' must name loaded catalogues ({loaded})", 1)
     entries: list[Entry] = []
     listed_source: set[str] = set()
     listed_target: set[str] = set()
@@ -196,6 +200,7 @@ def load_correspondence(
             entries.append(Entry(clause.id, clause.id, "same"))
         else:
             problem(
+                _BAD,
                 f"clause {clause.id} of {source.label} is not accounted for",
                 None,
                 f"add an entry for it (it is not in {target.label})",
@@ -203,6 +208,7 @@ def load_correspondence(
     for clause in target:
         if clause.id not in listed_target and clause.id not in source:
             problem(
+                _BAD,
                 f"clause {clause.id} of {target.label} is not accounted for",
                 None,
                 f"add an entry for it (it is not in {source.label})",
@@ -217,26 +223,28 @@ def _entry(
     raw: Any, line: int | None, source: Catalogue, target: Catalogue, problem: Problems
 ) -> Entry | None:
     if not isinstance(raw, dict):
-        problem("each entry must be a mapping with from, to and change", line)
+        problem(_BAD, "each entry must be a mapping with from, to and change", line)
         return None
     change = raw.get("change")
     if change not in CHANGES:
-        problem(f"'change' must be one of {', '.join(CHANGES)}", line)
+        problem(_BAD, f"'change' must be one of {', '.join(CHANGES)}", line)
         return None
     old, new = raw.get("from"), raw.get("to")
     old = str(old) if old is not None else None
     new = str(new) if new is not None else None
     if old is not None and old not in source:
-        problem(f"'from': {source.label} has no clause {old}", line)
+        problem(_BAD, f"'from': {source.label} has no clause {old}", line)
         return None
     if new is not None and new not in target:
-        problem(f"'to': {target.label} has no clause {new}", line)
+        problem(_BAD, f"'to': {target.label} has no clause {new}", line)
         return None
     if (old is None) != (change == "new") or (
         new is None and change not in ("removed", "unverified")
     ):
         problem(
-            f"a '{change}' entry needs {'no' if change == 'new' else 'a'} 'from' and a 'to'", line
+            _BAD,
+            f"a '{change}' entry needs {'no' if change == 'new' else 'a'} 'from' and a 'to'",
+            line,
         )
         return None
     note = raw.get("note") or ""

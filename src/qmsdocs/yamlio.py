@@ -7,21 +7,24 @@ all of them report a problem the same way: the file, the line, what is wrong, wh
 from __future__ import annotations
 
 import contextlib
+from collections.abc import Collection, Sequence
 from pathlib import Path
 from typing import Any
 
 import yaml
 
-from qmsdocs.findings import Finding, QMSDataError
+from qmsdocs.findings import Finding, Problems, QMSDataError
 
 __all__ = [
     "LineDict",
     "LineList",
     "WrittenFloat",
+    "check_fields",
     "line_of",
     "load_yaml",
     "parse_yaml",
     "read_text",
+    "required_texts",
 ]
 
 # The C loader is several times faster; fall back to the pure-Python one where libyaml is absent.
@@ -196,3 +199,40 @@ def _shift_lines(data: Any, offset: int) -> None:
             node.line = (node.line or 0) + offset
             node.item_lines = [v + offset for v in node.item_lines]
             stack.extend(node)
+
+
+def check_fields(
+    data: dict[Any, Any], allowed: Collection[str], problem: Problems, what: str = "field"
+) -> bool:
+    """Report each key of `data` not in `allowed` (`unknown-field`); True if there is none."""
+    unknown = [key for key in data if key not in allowed]
+    for key in unknown:
+        problem(
+            "unknown-field",
+            f"unknown {what} '{key}'",
+            line_of(data, key),
+            "allowed: " + ", ".join(sorted(allowed)),
+        )
+    return not unknown
+
+
+def required_texts(
+    data: dict[Any, Any],
+    keys: Sequence[str],
+    problem: Problems,
+    what: str = "field",
+    line: int | None = None,
+) -> dict[str, str]:
+    """The non-empty texts of `keys` in `data`, stripped; each missing one is reported."""
+    texts: dict[str, str] = {}
+    for key in keys:
+        value = data.get(key)
+        if isinstance(value, str) and value.strip():
+            texts[key] = value.strip()
+        else:
+            problem(
+                "missing-field",
+                f"{what} '{key}' must be a non-empty text",
+                line_of(data, key) or line,
+            )
+    return texts

@@ -35,10 +35,10 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from qmsdocs.findings import Finding, QMSDataError, Severity
+from qmsdocs.findings import Finding, Problems, Severity
 from qmsdocs.standards import Catalogue
 from qmsdocs.vocabulary import Vocabulary, normalise_name, slugify
-from qmsdocs.yamlio import LineDict, LineList, line_of, load_yaml
+from qmsdocs.yamlio import LineDict, LineList, check_fields, line_of, load_yaml, required_texts
 
 __all__ = [
     "BUILTIN_PRINCIPLES",
@@ -163,38 +163,15 @@ def load_principles(path: Path, display: str | None = None) -> PrincipleSet:
     """
     name = display or str(path)
     data = load_yaml(path, name)
-    findings: list[Finding] = []
-
-    def problem(code: str, message: str, line: int | None, hint: str | None = None) -> None:
-        findings.append(Finding(code, message, name, line, hint))
-
+    problem = Problems(name)
     if not isinstance(data, LineDict):
-        raise QMSDataError(
-            [
-                Finding(
-                    "bad-principles",
-                    "a principles file must be a mapping with 'id', 'title', 'catalogue' and "
-                    "'principles'",
-                    name,
-                    line_of(data),
-                )
-            ]
+        raise problem.fatal(
+            "bad-principles",
+            "a principles file must be a mapping with 'id', 'title', 'catalogue' and 'principles'",
+            line_of(data),
         )
-    for key in data:
-        if key not in _SET_FIELDS:
-            problem(
-                "unknown-field",
-                f"unknown field '{key}'",
-                line_of(data, key),
-                "allowed: " + ", ".join(sorted(_SET_FIELDS)),
-            )
-    meta: dict[str, str] = {}
-    for key in ("id", "title", "standard", "catalogue"):
-        value = data.get(key)
-        if not isinstance(value, str) or not value.strip():
-            problem("missing-field", f"field '{key}' must be a non-empty text", line_of(data, key))
-        else:
-            meta[key] = value.strip()
+    check_fields(data, _SET_FIELDS, problem)
+    meta = required_texts(data, ("id", "title", "standard", "catalogue"), problem)
     raw = data.get("principles")
     if not isinstance(raw, LineList) or not raw:
         problem(
@@ -226,8 +203,7 @@ def load_principles(path: Path, display: str | None = None) -> PrincipleSet:
             continue
         seen.update(dict.fromkeys(keys, principle.line))
         principles.append(principle)
-    if findings:
-        raise QMSDataError(findings)
+    problem.raise_if_any()
     return PrincipleSet(
         id=meta["id"],
         title=meta["title"],
@@ -238,20 +214,31 @@ def load_principles(path: Path, display: str | None = None) -> PrincipleSet:
     )
 
 
-def _parse_principle(entry: Any, line: int | None, problem: Any) -> Principle | None:
+def _parse_principle(entry: Any, line: int | None, problem: Problems) -> Principle | None:
     if not isinstance(entry, LineDict):
         problem("bad-principle", "each principle must be a mapping with a 'number'", line)
         return None
-    ok = True
-    for key in entry:
-        if key not in _PRINCIPLE_FIELDS:
-            problem(
-                "unknown-field",
-                f"unknown principle field '{key}'",
-                line_of(entry, key),
-                "allowed: " + ", ".join(sorted(_PRINCIPLE_FIELDS)),
-            )
-            ok = False
+    reported = len(problem.findings)
+    check_fields(entry, _PRINCIPLE_FIELDS, problem, "principle field")
+    number = _principle_number(entry, line, problem)
+    texts = required_texts(entry, ("name", "summary"), problem, "principle field", line)
+    clauses, clause_lines = _principle_list(entry, "clauses", problem)
+    terms, term_lines = _principle_list(entry, "terms", problem)
+    if number is None or len(problem.findings) > reported:
+        return None
+    return Principle(
+        number=number,
+        name=" ".join(texts["name"].split()),
+        summary=" ".join(texts["summary"].split()),
+        clauses=clauses,
+        terms=terms,
+        line=line,
+        clause_lines=clause_lines,
+        term_lines=term_lines,
+    )
+
+
+def _principle_number(entry: LineDict, line: int | None, problem: Problems) -> str | None:
     number = entry.get("number")
     if isinstance(number, int | float) and not isinstance(number, bool):
         problem(
@@ -260,69 +247,44 @@ def _parse_principle(entry: Any, line: int | None, problem: Any) -> Principle | 
             line_of(entry, "number"),
             f'write number: "{number}" so YAML does not read it as a number',
         )
-        ok = False
-    elif not isinstance(number, str) or not _NUMBER_RE.fullmatch(number.strip()):
+        return None
+    if not isinstance(number, str) or not _NUMBER_RE.fullmatch(number.strip()):
         problem(
             "bad-field",
             f'principle number {number!r} is not a number like "2.3.1"',
             line_of(entry, "number") or line,
         )
-        ok = False
-    texts: dict[str, str] = {}
-    for key in ("name", "summary"):
-        value = entry.get(key)
-        if not isinstance(value, str) or not value.strip():
-            problem(
-                "missing-field",
-                f"principle field '{key}' must be a non-empty text",
-                line_of(entry, key) or line,
-            )
-            ok = False
-        else:
-            texts[key] = " ".join(value.split())
-    lists: dict[str, tuple[tuple[str, ...], tuple[int | None, ...]]] = {}
-    for key in ("clauses", "terms"):
-        value = entry.get(key, LineList())
-        if value is None:
-            value = LineList()
-        if not isinstance(value, list):
-            problem("bad-field", f"'{key}' must be a list", line_of(entry, key))
-            ok = False
-            continue
-        items: list[str] = []
-        lines: list[int | None] = []
-        for index, item in enumerate(value):
-            item_line = line_of(value, index)
-            if key == "clauses" and isinstance(item, int | float) and not isinstance(item, bool):
-                problem(
-                    "bad-clause-id",
-                    f"clause id {item!r} must be quoted text",
-                    item_line,
-                    f'write "{item}" so YAML does not read it as a number',
-                )
-                ok = False
-            elif not isinstance(item, str) or not item.strip():
-                problem("bad-field", f"'{key}' entries must be non-empty texts", item_line)
-                ok = False
-            else:
-                items.append(item.strip())
-                lines.append(item_line)
-        lists[key] = (tuple(items), tuple(lines))
-    if not ok:
         return None
-    assert isinstance(number, str)
-    clauses, clause_lines = lists.get("clauses", ((), ()))
-    terms, term_lines = lists.get("terms", ((), ()))
-    return Principle(
-        number=number.strip(),
-        name=texts["name"],
-        summary=texts["summary"],
-        clauses=clauses,
-        terms=terms,
-        line=line,
-        clause_lines=clause_lines,
-        term_lines=term_lines,
-    )
+    return number.strip()
+
+
+def _principle_list(
+    entry: LineDict, key: str, problem: Problems
+) -> tuple[tuple[str, ...], tuple[int | None, ...]]:
+    """The texts of a principle's `clauses` or `terms` list, with their lines."""
+    value = entry.get(key)
+    if value is None:
+        value = LineList()
+    if not isinstance(value, list):
+        problem("bad-field", f"'{key}' must be a list", line_of(entry, key))
+        return (), ()
+    items: list[str] = []
+    lines: list[int | None] = []
+    for index, item in enumerate(value):
+        item_line = line_of(value, index)
+        if key == "clauses" and isinstance(item, int | float) and not isinstance(item, bool):
+            problem(
+                "bad-clause-id",
+                f"clause id {item!r} must be quoted text",
+                item_line,
+                f'write "{item}" so YAML does not read it as a number',
+            )
+        elif not isinstance(item, str) or not item.strip():
+            problem("bad-field", f"'{key}' entries must be non-empty texts", item_line)
+        else:
+            items.append(item.strip())
+            lines.append(item_line)
+    return tuple(items), tuple(lines)
 
 
 def check_principles(

@@ -15,8 +15,8 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from qmsdocs.findings import Finding, QMSDataError
-from qmsdocs.yamlio import LineDict, LineList, line_of, load_yaml
+from qmsdocs.findings import Finding, Problems, QMSDataError
+from qmsdocs.yamlio import LineDict, LineList, check_fields, line_of, load_yaml, required_texts
 
 __all__ = [
     "Catalogue",
@@ -280,47 +280,18 @@ def load_catalogue(path: Path, display: str | None = None) -> Catalogue:
     """Read and validate a catalogue file; all problems are reported together."""
     name = display or str(path)
     data = load_yaml(path, name)
-    findings: list[Finding] = []
-
-    def problem(code: str, message: str, line: int | None, hint: str | None = None) -> None:
-        findings.append(Finding(code, message, name, line, hint))
-
+    problem = Problems(name)
     if not isinstance(data, dict):
-        raise QMSDataError(
-            [
-                Finding(
-                    "bad-catalogue",
-                    "a catalogue must be a mapping with 'id', 'standard' and 'clauses'",
-                    name,
-                    line_of(data),
-                )
-            ]
+        raise problem.fatal(
+            "bad-catalogue",
+            "a catalogue must be a mapping with 'id', 'standard' and 'clauses'",
+            line_of(data),
         )
-    for key in data:
-        if key not in _CATALOGUE_FIELDS:
-            problem(
-                "unknown-field",
-                f"unknown catalogue field '{key}'",
-                line_of(data, key),
-                "allowed: " + ", ".join(sorted(_CATALOGUE_FIELDS)),
-            )
-    meta: dict[str, str] = {}
-    for key in ("id", "standard", "title"):
-        value = data.get(key)
-        if not isinstance(value, str) or not value.strip():
-            problem("missing-field", f"catalogue field '{key}' must be a non-empty text", 1)
-        else:
-            meta[key] = value.strip()
-    edition = data.get("edition", "")
-    aliases = data.get("aliases", [])
-    if not isinstance(aliases, list) or not all(isinstance(a, str) for a in aliases):
-        problem("bad-field", "'aliases' must be a list of texts", line_of(data, "aliases"))
-        aliases = []
+    meta, aliases = _catalogue_fields(data, problem)
     raw_clauses = data.get("clauses")
     if not isinstance(raw_clauses, list) or not raw_clauses:
         problem("missing-field", "'clauses' must be a non-empty list", line_of(data, "clauses"))
         raw_clauses = LineList()
-
     clauses: list[Clause] = []
     seen: dict[str, int | None] = {}
     for index, entry in enumerate(raw_clauses):
@@ -329,38 +300,52 @@ def load_catalogue(path: Path, display: str | None = None) -> Catalogue:
         if clause is not None:
             seen[clause.id] = line
             clauses.append(clause)
+    _check_tree(clauses, seen, problem)
+    problem.raise_if_any()
+    std, edition = meta["standard"], str(data.get("edition", ""))
+    label = f"{std}:{edition}" if edition else std
+    return Catalogue(
+        id=meta["id"],
+        standard=std,
+        edition=edition,
+        title=meta["title"],
+        aliases=tuple(dict.fromkeys([label, std, *aliases])),
+        clauses=tuple(clauses),
+        source=name,
+        provisional=bool(data.get("provisional", False)),
+    )
+
+
+def _catalogue_fields(data: dict[Any, Any], problem: Problems) -> tuple[dict[str, str], list[str]]:
+    """The catalogue's own fields: (id, standard and title; its aliases)."""
+    check_fields(data, _CATALOGUE_FIELDS, problem, "catalogue field")
+    meta = required_texts(data, ("id", "standard", "title"), problem, "catalogue field", 1)
+    aliases = data.get("aliases", [])
+    if not isinstance(aliases, list) or not all(isinstance(a, str) for a in aliases):
+        problem("bad-field", "'aliases' must be a list of texts", line_of(data, "aliases"))
+        aliases = []
+    return meta, [a.strip() for a in aliases]
+
+
+def _check_tree(clauses: list[Clause], seen: dict[str, int | None], problem: Problems) -> None:
+    """Every parent is in the catalogue, and comes before its children."""
     for clause in clauses:
-        if clause.parent is not None and clause.parent not in seen:
+        if clause.parent is None:
+            continue
+        if clause.parent not in seen:
             problem(
                 "unknown-parent",
                 f"clause {clause.id}: its parent {clause.parent} is not in the catalogue",
                 clause.line,
                 f"add clause {clause.parent} before it",
             )
-        elif clause.parent is not None and seen[clause.parent] is not None:
-            parent_line = seen[clause.parent] or 0
-            if clause.line is not None and parent_line > clause.line:
-                problem(
-                    "parent-after-child",
-                    f"clause {clause.id} comes before its parent {clause.parent}",
-                    clause.line,
-                    "list clauses in the standard's order",
-                )
-    if findings:
-        raise QMSDataError(findings)
-    std = meta["standard"]
-    label = f"{std}:{edition}" if edition else std
-    all_aliases = tuple(dict.fromkeys([label, std, *[a.strip() for a in aliases]]))
-    return Catalogue(
-        id=meta["id"],
-        standard=std,
-        edition=str(edition),
-        title=meta["title"],
-        aliases=all_aliases,
-        clauses=tuple(clauses),
-        source=name,
-        provisional=bool(data.get("provisional", False)),
-    )
+        elif (seen[clause.parent] or 0) > (clause.line or 0) and clause.line is not None:
+            problem(
+                "parent-after-child",
+                f"clause {clause.id} comes before its parent {clause.parent}",
+                clause.line,
+                "list clauses in the standard's order",
+            )
 
 
 def _parse_clause(
@@ -368,7 +353,7 @@ def _parse_clause(
     index: int,
     line: int | None,
     seen: dict[str, int | None],
-    problem: Any,
+    problem: Problems,
 ) -> Clause | None:
     if not isinstance(entry, LineDict):
         problem("bad-clause", "each clause must be a mapping with an 'id'", line)
