@@ -29,10 +29,10 @@ import difflib
 import os
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, Literal
 
-from qmsdocs.findings import Finding, Severity
+from qmsdocs.findings import Finding, Problems, Severity
 from qmsdocs.yamlio import line_of
 
 __all__ = [
@@ -137,18 +137,13 @@ class DocumentControl:
 
 @dataclass
 class _Reader:
-    page: str
-    findings: list[Finding] = field(default_factory=list)
+    """Reads the fields of a `document:` block, reporting each problem on the page."""
 
-    def problem(
-        self,
-        code: str,
-        message: str,
-        line: int | None,
-        hint: str | None = None,
-        severity: Severity = Severity.ERROR,
-    ) -> None:
-        self.findings.append(Finding(code, message, self.page, line, hint, severity))
+    problem: Problems
+
+    @property
+    def findings(self) -> list[Finding]:
+        return self.problem.findings
 
     def text(self, data: dict[Any, Any], key: str) -> str:
         value = data.get(key)
@@ -209,7 +204,7 @@ def read_document(
         required: Fields every controlled page must give. Released documents (approved,
             effective, superseded) must also give `approved_by` and `approved_on`.
     """
-    reader = _Reader(page)
+    reader = _Reader(Problems(page))
     if not isinstance(block, dict):
         reader.problem(
             "bad-document-field",
@@ -217,54 +212,10 @@ def read_document(
             line,
         )
         return None, reader.findings
-    for key in block:
-        if key not in _FIELDS:
-            close = difflib.get_close_matches(str(key), sorted(_FIELDS), n=1)
-            reader.problem(
-                "unknown-document-field",
-                f"document.{key}: unknown field",
-                line_of(block, key),
-                f"did you mean {close[0]}?" if close else "allowed: " + ", ".join(sorted(_FIELDS)),
-                Severity.WARNING,
-            )
-    status_text = reader.text(block, "status").casefold().replace(" ", "-").replace("_", "-")
-    status: Status = "draft"
-    if status_text in STATUSES:
-        status = status_text
-    elif status_text:
-        reader.problem(
-            "bad-document-field",
-            f"document.status: '{block.get('status')}' is not a status",
-            line_of(block, "status"),
-            "use one of " + ", ".join(STATUSES),
-        )
-    needed = list(required)
-    if status in _RELEASED:
-        needed += [f for f in RELEASED_REQUIRED if f not in needed]
-    for name in needed:
-        value = block.get(name)
-        if name == "review_due" and value is None:
-            value = block.get("review_interval")  # the other way of giving the review date
-        if value is None or (isinstance(value, str) and not value.strip()):
-            why = f" (required for status {status})" if name in RELEASED_REQUIRED else ""
-            reader.problem(
-                "missing-document-field",
-                f"document.{name} is missing{why}",
-                line,
-                f"add {name}: to the document block",
-            )
-    interval = reader.text(block, "review_interval") or None
-    if interval is not None and _INTERVAL_RE.match(interval) is None:
-        if interval.isdigit():
-            interval = f"{interval} months"
-        else:
-            reader.problem(
-                "bad-document-field",
-                f"document.review_interval: '{interval}' is not an interval",
-                line_of(block, "review_interval"),
-                "write it like 12 months, 1 year or 90 days",
-            )
-            interval = None
+    _check_document_fields(reader, block)
+    status = _status(reader, block)
+    _check_required(reader, block, status, required, line)
+    interval = _interval(reader, block)
     history = _read_history(reader, block)
     document = DocumentControl(
         page=page,
@@ -291,6 +242,75 @@ def read_document(
             "add a history entry for the new revision, or correct the revision",
         )
     return document, reader.findings
+
+
+def _check_document_fields(reader: _Reader, block: dict[Any, Any]) -> None:
+    for key in block:
+        if key not in _FIELDS:
+            close = difflib.get_close_matches(str(key), sorted(_FIELDS), n=1)
+            reader.problem(
+                "unknown-document-field",
+                f"document.{key}: unknown field",
+                line_of(block, key),
+                f"did you mean {close[0]}?" if close else "allowed: " + ", ".join(sorted(_FIELDS)),
+                Severity.WARNING,
+            )
+
+
+def _status(reader: _Reader, block: dict[Any, Any]) -> Status:
+    """The document's status; a page that gives none (or a wrong one) is a draft."""
+    text = reader.text(block, "status").casefold().replace(" ", "-").replace("_", "-")
+    if text in STATUSES:
+        return text
+    if text:
+        reader.problem(
+            "bad-document-field",
+            f"document.status: '{block.get('status')}' is not a status",
+            line_of(block, "status"),
+            "use one of " + ", ".join(STATUSES),
+        )
+    return "draft"
+
+
+def _check_required(
+    reader: _Reader,
+    block: dict[Any, Any],
+    status: Status,
+    required: Sequence[str],
+    line: int | None,
+) -> None:
+    """Every required field is given; released documents also say who approved them, when."""
+    needed = list(required)
+    if status in _RELEASED:
+        needed += [f for f in RELEASED_REQUIRED if f not in needed]
+    for name in needed:
+        value = block.get(name)
+        if name == "review_due" and value is None:
+            value = block.get("review_interval")  # the other way of giving the review date
+        if value is None or (isinstance(value, str) and not value.strip()):
+            why = f" (required for status {status})" if name in RELEASED_REQUIRED else ""
+            reader.problem(
+                "missing-document-field",
+                f"document.{name} is missing{why}",
+                line,
+                f"add {name}: to the document block",
+            )
+
+
+def _interval(reader: _Reader, block: dict[Any, Any]) -> str | None:
+    """The review interval ("12 months"); a bare number of months is accepted."""
+    interval = reader.text(block, "review_interval") or None
+    if interval is None or _INTERVAL_RE.match(interval) is not None:
+        return interval
+    if interval.isdigit():
+        return f"{interval} months"
+    reader.problem(
+        "bad-document-field",
+        f"document.review_interval: '{interval}' is not an interval",
+        line_of(block, "review_interval"),
+        "write it like 12 months, 1 year or 90 days",
+    )
+    return None
 
 
 def _read_history(reader: _Reader, block: dict[Any, Any]) -> tuple[Revision, ...]:
