@@ -35,7 +35,7 @@ from qmsdocs.documents import today
 from qmsdocs.findings import QMSDataError
 from qmsdocs.prompts import count_prompts
 from qmsdocs.sourcefiles import code_lines, split_front_matter
-from qmsdocs.standards import Catalogue, builtin_catalogue_ids, resolve_catalogue
+from qmsdocs.standards import Catalogue, Clause, builtin_catalogue_ids, resolve_catalogue
 
 __all__ = [
     "LANGUAGES",
@@ -177,54 +177,63 @@ def _fill(text: str, values: Mapping[str, str]) -> str:
 
 def _pages(data: dict[str, Any], catalogue: Catalogue) -> list[_Page]:
     """The starter pages, their clauses fitted to the catalogue."""
-    pages = [
-        _Page(
-            path=item["path"],
-            id=item["id"],
-            section=item["section"],
-            title=item["title"],
-            intro=item.get("intro", ""),
-            clauses=[c for c in item.get("clauses", []) if c in catalogue],
-            sections=[
-                _Section(s["heading"], s["todo"], s.get("clause")) for s in item.get("sections", [])
-            ],
-            not_applicable=bool(item.get("not_applicable")),
-        )
-        for item in data["pages"]
-        # A page about clauses the catalogue does not have is left out (not the scope page,
-        # where exclusions are declared).
-        if any(c in catalogue for c in item.get("clauses", []))
-        or not item.get("clauses")
-        or item.get("not_applicable")
-    ]
+    pages = [_page(item, catalogue) for item in data["pages"] if _fits(item, catalogue)]
     # Every required clause must be declared somewhere: give a leftover clause to the first
     # page of its top-level clause, or to a page of its own.
     declared = {c for page in pages for c in page.clauses}
-    prefix = str(data["pages"][0]["id"]).split("-", 1)[0]
     for leaf in catalogue.required_leaves():
         chain = {leaf.id, *(a.id for a in catalogue.ancestors(leaf.id))}
         if chain & declared:
             continue
         ancestors = catalogue.ancestors(leaf.id)
         claim = ancestors[-2].id if len(ancestors) >= 2 else leaf.id
-        home = next((p for p in pages if _SECTION_TOPS.get(p.section) == leaf.top), None)
-        if home is None:
-            top = catalogue.get(leaf.top) or leaf
-            home = next((p for p in pages if p.path == f"other/clause-{leaf.top}.md"), None)
-            if home is None:
-                home = _Page(
-                    f"other/clause-{leaf.top}.md",
-                    f"{prefix}-{leaf.top.zfill(2)}-00",
-                    "other",
-                    top.title or f"Clause {leaf.top}",
-                    "",
-                    [],
-                    [_Section(top.title or leaf.top, data["other_todo"], leaf.top)],
-                )
-                pages.append(home)
-        home.clauses.append(claim)
+        _home(pages, leaf, data, catalogue).clauses.append(claim)
         declared.add(claim)
     return pages
+
+
+def _fits(item: dict[str, Any], catalogue: Catalogue) -> bool:
+    """A page about clauses the catalogue does not have is left out (not the scope page,
+    where exclusions are declared)."""
+    clauses = item.get("clauses", [])
+    return not clauses or any(c in catalogue for c in clauses) or bool(item.get("not_applicable"))
+
+
+def _page(item: dict[str, Any], catalogue: Catalogue) -> _Page:
+    return _Page(
+        path=item["path"],
+        id=item["id"],
+        section=item["section"],
+        title=item["title"],
+        intro=item.get("intro", ""),
+        clauses=[c for c in item.get("clauses", []) if c in catalogue],
+        sections=[
+            _Section(s["heading"], s["todo"], s.get("clause")) for s in item.get("sections", [])
+        ],
+        not_applicable=bool(item.get("not_applicable")),
+    )
+
+
+def _home(pages: list[_Page], leaf: Clause, data: dict[str, Any], catalogue: Catalogue) -> _Page:
+    """The page that takes a leftover clause: the first of its top-level clause's section, or
+    a page of its own under "other"."""
+    home = next((p for p in pages if _SECTION_TOPS.get(p.section) == leaf.top), None)
+    if home is None:
+        home = next((p for p in pages if p.path == f"other/clause-{leaf.top}.md"), None)
+    if home is None:
+        top = catalogue.get(leaf.top) or leaf
+        prefix = str(data["pages"][0]["id"]).split("-", 1)[0]
+        home = _Page(
+            f"other/clause-{leaf.top}.md",
+            f"{prefix}-{leaf.top.zfill(2)}-00",
+            "other",
+            top.title or f"Clause {leaf.top}",
+            "",
+            [],
+            [_Section(top.title or leaf.top, data["other_todo"], leaf.top)],
+        )
+        pages.append(home)
+    return home
 
 
 def _yaml_str(value: str) -> str:
