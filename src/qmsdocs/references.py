@@ -285,41 +285,39 @@ class Recognizer:
                 binding = context if context is not None else (self.default, None)
                 keyword = match.group(kind)
                 numbers = _read_numbers(text, pos, annex=keyword in ("Annex", "Anhang"))
-                if not numbers:
+                if not numbers or _own_appendix(text, numbers):
                     cursor = pos
                     continue
-                if (
-                    len(numbers) == 1
-                    and numbers[0].number.isalpha()
-                    and text[numbers[0].link_end : numbers[0].link_end + 1] == ":"
-                ):
-                    # "Anhang A: Prozesslandkarte" labels a document's own appendix.
-                    cursor = pos
-                    continue
-            end = numbers[-1].link_end
-            trailing = _TRAILING_RE.match(text, end)
-            if trailing is not None and (
-                trailing.group("designation") or trailing.group("regulation")
-            ):
-                named = trailing.group("designation")
-                catalogue = self.bind(named) if named else None
-                binding = (catalogue, None if catalogue else trailing.group(0).strip())
-            elif trailing is not None and kind not in ("designation", "regulation"):
-                # "§ 4 of the Works Agreement": another document's paragraph.
-                binding = (None, trailing.group("name"))
-            elif (
-                keyword
-                and keyword.startswith("§")
-                and kind not in ("designation", "regulation")
-                and _LEGAL_TAIL_RE.match(text, end)
-            ):
-                # The law's name: the next word (never a copy of the rest of the text).
-                law = _NEXT_WORD_RE.match(text, end)
-                binding = (None, law.group(1) if law else "law")
+            binding = self._trailing_binding(text, numbers[-1].link_end, kind, keyword, binding)
             citation = self._citation(text, match.start(), numbers, binding, explicit)
             citations.append(citation)
             pos = cursor = max(pos, citation.end)
         return citations
+
+    def _trailing_binding(
+        self,
+        text: str,
+        end: int,
+        kind: str,
+        keyword: str | None,
+        binding: tuple[Catalogue | None, str | None],
+    ) -> tuple[Catalogue | None, str | None]:
+        """What the words after the numbers bind the citation to, if anything: a standard
+        ("... of ISO 13485:2016"), another document ("§ 4 of the Works Agreement") or a law
+        ("§ 8 Abs. 1 MPDG"); else `binding` as it was."""
+        trailing = _TRAILING_RE.match(text, end)
+        by_keyword = kind not in ("designation", "regulation")
+        if trailing is not None and (trailing.group("designation") or trailing.group("regulation")):
+            named = trailing.group("designation")
+            catalogue = self.bind(named) if named else None
+            return (catalogue, None if catalogue else trailing.group(0).strip())
+        if trailing is not None and by_keyword:
+            return (None, trailing.group("name"))
+        if by_keyword and keyword and keyword.startswith("§") and _LEGAL_TAIL_RE.match(text, end):
+            # The law's name: the next word (never a copy of the rest of the text).
+            law = _NEXT_WORD_RE.match(text, end)
+            return (None, law.group(1) if law else "law")
+        return binding
 
     def _citation(
         self,
@@ -366,6 +364,16 @@ class Recognizer:
             tuple(dict.fromkeys(cited)),
             tuple(unknown),
         )
+
+
+def _own_appendix(text: str, numbers: list[_Number]) -> bool:
+    """ "Anhang A: Prozesslandkarte" labels a document's own appendix, not Annex A."""
+    first = numbers[0]
+    return (
+        len(numbers) == 1
+        and first.number.isalpha()
+        and text[first.link_end : first.link_end + 1] == ":"
+    )
 
 
 def _read_numbers(text: str, pos: int, *, annex: bool) -> list[_Number]:
