@@ -15,7 +15,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from qmsdocs.findings import Finding, QMSDataError, Severity
+from qmsdocs.findings import Finding, Problems, QMSDataError, Severity
 from qmsdocs.vocabulary.model import Group, Origin, Term, Vocabulary, normalise_name, slugify
 from qmsdocs.yamlio import line_of, load_yaml
 
@@ -185,70 +185,25 @@ def _load_shipped(report: _Report) -> _Shipped:
         if data is not None:
             report.problem("bad-glossary", "the term list must be a mapping", name, 1)
         return shipped
-
-    def problem(code: str, message: str, line: int | None, hint: str | None = None) -> None:
-        report.problem(code, message, name, line, hint)
-
+    problem = Problems(name, report.findings)  # reports into the same list
     _check_fields(data, _SHIPPED_FIELDS, "term list", name, report)
     shipped.title = str(data.get("title", ""))
     shipped.standard = str(data.get("standard", STANDARD))
-    groups = data.get("groups")
-    for index, raw in enumerate(groups if isinstance(groups, list) else []):
-        if not isinstance(raw, dict) or not {"id", "title"} <= raw.keys():
-            problem(
-                "bad-glossary", "each group needs an 'id' and a 'title'", line_of(groups, index)
-            )
-            continue
-        shipped.groups.append(Group(str(raw["id"]), str(raw["title"])))
-    group_ids = {group.id for group in shipped.groups}
-
+    shipped.groups = _shipped_groups(data.get("groups"), problem)
     entries = data.get("terms")
     if not isinstance(entries, list):
         problem("bad-glossary", "'terms' must be a list", line_of(data, "terms"))
         return shipped
-    by_number: dict[str, _Draft] = {}
     names: dict[str, _Draft] = {}
     parsed: list[tuple[_Draft, _Entry]] = []
+    group_ids = {group.id for group in shipped.groups}
     for index, raw in enumerate(entries):
         entry = _parse_entry(
             raw, line_of(entries, index), name, index, _SHIPPED_ENTRY_FIELDS, report
         )
-        if entry is None:
+        draft = _shipped_draft(entry, index, shipped, group_ids, names, problem)
+        if draft is None or entry is None:
             continue
-        number = entry.ref or ""
-        if not _SHIPPED_NUMBER_RE.fullmatch(number):
-            problem("bad-term-ref", f"{entry.label} needs a 'ref' like \"3.8.6\"", entry.line)
-            continue
-        group = number.rsplit(".", 1)[0]
-        if group not in group_ids:
-            problem("bad-term-ref", f"{number}: no group {group} is listed", entry.line)
-        if number in by_number:
-            problem("duplicate-term", f"{number} is listed twice", entry.line)
-            continue
-        if entry.term is None or entry.explanation is None:
-            problem("missing-field", f"{number} needs a 'term' and an 'explanation'", entry.line)
-            continue
-        draft = _Draft(
-            key=slugify(entry.term),
-            term=entry.term,
-            explanation=entry.explanation,
-            source=name,
-            line=entry.line,
-            term_line=entry.line_of("term"),
-            order=index,
-            origin=Origin.STANDARD,
-            number=number,
-            standard=shipped.standard,
-            group=group,
-            admitted=list(entry.admitted or ()),
-            forms=list(entry.forms or ()),
-            shipped_term=entry.term,
-        )
-        clash = next((names[n] for n in map(normalise_name, entry.names) if n in names), None)
-        if clash is not None:
-            problem("duplicate-term", f"{number} repeats a name of {clash.number}", entry.line)
-            continue
-        by_number[number] = draft
         names.update((normalise_name(n), draft) for n in entry.names)
         parsed.append((draft, entry))
         shipped.drafts.append(draft)
@@ -260,6 +215,64 @@ def _load_shipped(report: _Report) -> _Shipped:
             elif target is not draft and target.key not in draft.see_keys:
                 draft.see_keys.append(target.key)
     return shipped
+
+
+def _shipped_groups(groups: Any, problem: Problems) -> list[Group]:
+    result = []
+    for index, raw in enumerate(groups if isinstance(groups, list) else []):
+        if not isinstance(raw, dict) or not {"id", "title"} <= raw.keys():
+            problem(
+                "bad-glossary", "each group needs an 'id' and a 'title'", line_of(groups, index)
+            )
+            continue
+        result.append(Group(str(raw["id"]), str(raw["title"])))
+    return result
+
+
+def _shipped_draft(
+    entry: _Entry | None,
+    index: int,
+    shipped: _Shipped,
+    group_ids: set[str],
+    names: dict[str, _Draft],
+    problem: Problems,
+) -> _Draft | None:
+    """One ISO 9000 entry of the shipped list, or None (reported) when it cannot be used."""
+    if entry is None:
+        return None
+    number = entry.ref or ""
+    if not _SHIPPED_NUMBER_RE.fullmatch(number):
+        problem("bad-term-ref", f"{entry.label} needs a 'ref' like \"3.8.6\"", entry.line)
+        return None
+    group = number.rsplit(".", 1)[0]
+    if group not in group_ids:
+        problem("bad-term-ref", f"{number}: no group {group} is listed", entry.line)
+    if any(d.number == number for d in shipped.drafts):
+        problem("duplicate-term", f"{number} is listed twice", entry.line)
+        return None
+    if entry.term is None or entry.explanation is None:
+        problem("missing-field", f"{number} needs a 'term' and an 'explanation'", entry.line)
+        return None
+    clash = next((names[n] for n in map(normalise_name, entry.names) if n in names), None)
+    if clash is not None:
+        problem("duplicate-term", f"{number} repeats a name of {clash.number}", entry.line)
+        return None
+    return _Draft(
+        key=slugify(entry.term),
+        term=entry.term,
+        explanation=entry.explanation,
+        source=SHIPPED_SOURCE,
+        line=entry.line,
+        term_line=entry.line_of("term"),
+        order=index,
+        origin=Origin.STANDARD,
+        number=number,
+        standard=shipped.standard,
+        group=group,
+        admitted=list(entry.admitted or ()),
+        forms=list(entry.forms or ()),
+        shipped_term=entry.term,
+    )
 
 
 def _read_glossary(path: Path, name: str, report: _Report, *, first_order: int) -> list[_Entry]:
@@ -650,19 +663,11 @@ class _Merger:
         """Check names across all entries, resolve `see`, and build the vocabulary."""
         for draft in self.shipped.drafts:
             draft.included = include_standard or draft.override is not None
-        # Names are claimed in declaration order: shipped entries nobody changed first, then
-        # the organisation's entries as its files list them, so the later entry of a clashing
-        # pair is the one reported (and left out).
-        untouched = [d for d in self.shipped.drafts if d.included and d.override is None]
-        declared = sorted(
-            [d for d in self.shipped.drafts if d.override is not None] + self.extensions,
-            key=lambda d: d.order,
-        )
         names: dict[str, _Draft] = {}
         # Every ISO entry in the vocabulary keeps its key, so those are taken before any
         # organisation term can claim the same anchor.
         keys = {d.key: d for d in self.shipped.drafts if d.included}
-        for draft in untouched + declared:
+        for draft in self._in_claiming_order():
             self._claim(draft, names, keys)
         final = [d for d in self.shipped.drafts if d.included]
         final += [d for d in self.extensions if d.included]
@@ -671,6 +676,16 @@ class _Merger:
         used_groups = {term.group for term in terms}
         groups = [group for group in self.shipped.groups if group.id in used_groups]
         return Vocabulary(terms, groups, title=self.shipped.title)
+
+    def _in_claiming_order(self) -> list[_Draft]:
+        """Shipped entries nobody changed first, then the organisation's entries as its files
+        list them: of a clashing pair, the later entry is the one reported (and left out)."""
+        untouched = [d for d in self.shipped.drafts if d.included and d.override is None]
+        declared = sorted(
+            [d for d in self.shipped.drafts if d.override is not None] + self.extensions,
+            key=lambda d: d.order,
+        )
+        return untouched + declared
 
     def _claim(self, draft: _Draft, names: dict[str, _Draft], keys: dict[str, _Draft]) -> None:
         """Register the key and names of a draft, reporting (and dropping) clashes."""
