@@ -21,6 +21,7 @@ __all__ = [
     "WrittenFloat",
     "check_fields",
     "line_of",
+    "load_mapping",
     "load_yaml",
     "parse_yaml",
     "read_text",
@@ -236,3 +237,12 @@ def required_texts(
                 line_of(data, key) or line,
             )
     return texts
+
+
+def load_mapping(path: Path, problem: Problems, code: str, expected: str) -> LineDict:
+    """A data file that must be a mapping (a catalogue, a principles file): anything else
+    stops the loader with `code` and `expected`, which says what the file must look like."""
+    data = load_yaml(path, problem.path)
+    if not isinstance(data, LineDict):
+        raise problem.fatal(code, expected, line_of(data))
+    return data

@@ -38,7 +38,14 @@ from typing import Any
 from qmsdocs.findings import Finding, Problems, Severity
 from qmsdocs.standards import Catalogue
 from qmsdocs.vocabulary import Vocabulary, normalise_name, slugify
-from qmsdocs.yamlio import LineDict, LineList, check_fields, line_of, load_yaml, required_texts
+from qmsdocs.yamlio import (
+    LineDict,
+    LineList,
+    check_fields,
+    line_of,
+    load_mapping,
+    required_texts,
+)
 
 __all__ = [
     "BUILTIN_PRINCIPLES",
@@ -162,14 +169,13 @@ def load_principles(path: Path, display: str | None = None) -> PrincipleSet:
             module docstring; its findings name the file and line of each problem.
     """
     name = display or str(path)
-    data = load_yaml(path, name)
     problem = Problems(name)
-    if not isinstance(data, LineDict):
-        raise problem.fatal(
-            "bad-principles",
-            "a principles file must be a mapping with 'id', 'title', 'catalogue' and 'principles'",
-            line_of(data),
-        )
+    data = load_mapping(
+        path,
+        problem,
+        "bad-principles",
+        "a principles file must be a mapping with 'id', 'title', 'catalogue' and 'principles'",
+    )
     check_fields(data, _SET_FIELDS, problem)
     meta = required_texts(data, ("id", "title", "standard", "catalogue"), problem)
     raw = data.get("principles")

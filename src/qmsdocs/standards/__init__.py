@@ -16,7 +16,14 @@ from pathlib import Path
 from typing import Any
 
 from qmsdocs.findings import Finding, Problems, QMSDataError
-from qmsdocs.yamlio import LineDict, LineList, check_fields, line_of, load_yaml, required_texts
+from qmsdocs.yamlio import (
+    LineDict,
+    LineList,
+    check_fields,
+    line_of,
+    load_mapping,
+    required_texts,
+)
 
 __all__ = [
     "Catalogue",
@@ -279,14 +286,13 @@ def resolve_catalogue(spec: str, base_dir: Path | None = None) -> Catalogue:
 def load_catalogue(path: Path, display: str | None = None) -> Catalogue:
     """Read and validate a catalogue file; all problems are reported together."""
     name = display or str(path)
-    data = load_yaml(path, name)
     problem = Problems(name)
-    if not isinstance(data, dict):
-        raise problem.fatal(
-            "bad-catalogue",
-            "a catalogue must be a mapping with 'id', 'standard' and 'clauses'",
-            line_of(data),
-        )
+    data = load_mapping(
+        path,
+        problem,
+        "bad-catalogue",
+        "a catalogue must be a mapping with 'id', 'standard' and 'clauses'",
+    )
     meta, aliases = _catalogue_fields(data, problem)
     raw_clauses = data.get("clauses")
     if not isinstance(raw_clauses, list) or not raw_clauses:
