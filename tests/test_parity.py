@@ -9,6 +9,7 @@ fail and the same findings, by (code, file, line).
 from __future__ import annotations
 
 import json
+import os
 import re
 import subprocess
 import sys
@@ -192,10 +193,12 @@ def _run(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
         capture_output=True,
         text=True,
         check=False,
+        # Nothing from the caller's environment but where Python finds qmsdocs.
         env={
             "NO_MKDOCS_2_WARNING": "1",
             "PATH": "/usr/bin:/bin",
             "SOURCE_DATE_EPOCH": "1780000000",
+            **{k: v for k, v in os.environ.items() if k == "PYTHONPATH"},
         },
     )
 
