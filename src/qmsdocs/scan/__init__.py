@@ -25,6 +25,19 @@ A page addresses a clause (evidence kinds, in the order the report gives them):
   / as required by / gemäß / entsprechend / nach ..." or name the standard. A citation of
   whole top-level clauses ("Clause 6", "clauses 4-10") is a mention: it describes the
   standard, not the page.
+- **devoted**: the page is devoted to one clause: its title or its opening (what comes before
+  the first heading after the title) names that clause and no other, as a reference and nothing
+  more: "ISO 9001 Clause 6.2", "**ISO 9001:2015 reference:** 9.3", "> Clause 8.4 — Control of
+  externally provided processes", "| Normbezug | ISO 9001:2015 Kapitel 7.5 |", an admonition
+  titled "ISO 9001:2015 Clause 7.5", a front matter `title: "Clause 9.2: Internal audit"`; or
+  it cites the clause in passing and the page's title is the clause's ("# Management review"
+  ... "as clause 9.3 requires"). Not when the opening names several clauses, a top-level
+  clause only, or another standard's clause, nor when a first- or second-level heading, a
+  banner, a statement or a table row further down deals with another clause (a checklist,
+  an overview); a number before the title ("7.1 Human resources") counts only when the words
+  are the clause's own title and the page does not number its sections its own way
+  ("1. Attendees"). To-do lines are left out. A line that a heading or a statement already
+  accounts for is not counted again (see `qmsdocs.scan.devoted`).
 - **table**: a row of a table on the page whose first cell is a clause number
   (`| 4.1 | Understanding the organization ... | ... |`), when the table belongs to the
   manual's standard: its header or the text above it names the standard, or it names no
@@ -54,12 +67,13 @@ coverage nor mentions. Only a heading that gives the number with the manual's ow
 ("## 7.2 Competence") still counts there, as the title says which standard is meant.
 
 How the modules share the work: `read` reads each page into `facts` (`tables` its clause
-tables, `statements` its prose citations, `text` the helpers they share), `mapping` resolves
-the rows that name other pages, `headings` sorts clause-citing headings into addresses and
-mentions, `suggest` works out the front matter the build needs (its docstring gives the rule),
-`evidence` puts it all together into the results of `model` (`scan_sources`), `discover` finds
-a manual on disk (`scan_manual`), `write` merges the front matter into the pages (its
-docstring says what it keeps), and `report` prints the result.
+tables, `statements` its prose citations, `devoted` whether it is devoted to one clause, `text`
+the helpers they share), `mapping` resolves the rows that name other pages, `headings` sorts
+clause-citing headings into addresses and mentions, `suggest` works out the front matter the
+build needs (its docstring gives the rule), `evidence` puts it all together into the results
+of `model` (`scan_sources`), `discover` finds a manual on disk (`scan_manual`), `write` merges
+the front matter into the pages (its docstring says what it keeps), and `report` prints the
+result.
 """
 
 from __future__ import annotations

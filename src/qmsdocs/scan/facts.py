@@ -3,7 +3,7 @@ hands to `scan_sources`."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from qmsdocs.findings import Finding
 from qmsdocs.records import Exclusion
@@ -70,3 +70,5 @@ class PageFacts:
     has_qmsdocs_options: bool
     headings_off: bool  # the page already turns heading coverage off
     findings: list[Finding]
+    # Evidence that the page is devoted to one clause (at most one item; `scan.devoted`).
+    devoted: list[Evidence] = field(default_factory=list)

@@ -5,8 +5,8 @@ A heading that cites a clause by the plugin's rule (`cite_heading`) addresses it
 - it is on a mapping page, which points elsewhere;
 - it sits inside a section about another clause: nested under a heading citing Y, where X is
   neither Y, nor above or below it, nor beside it under the same parent;
-- it is a third-level or deeper heading outside every clause the page's statements and front
-  matter name (its subject), with no clause-citing heading above it;
+- it is a third-level or deeper heading outside every clause the page's statements, front
+  matter and "devoted" evidence name (its subject), with no clause-citing heading above it;
 - the page names other standards and never the manual's own, and the heading does not give the
   clause's own title (then the number is that standard's).
 """
@@ -84,9 +84,11 @@ def finish_page(fact: PageFacts, catalogue: Catalogue, mapping_page: bool) -> Pa
         mapping_page=mapping_page,
         findings=list(fact.findings),
     )
-    scan.addresses += fact.declared + fact.statements
-    scan.mentions += fact.prose_mentions
-    subject = {e.clause for e in fact.statements} | set(fact.declared_ids)
+    scan.addresses += fact.declared + fact.statements + fact.devoted
+    # The banner or title line that makes the page devoted to a clause is no mention of it.
+    devoted_at = {(e.clause, e.line) for e in fact.devoted}
+    scan.mentions += [m for m in fact.prose_mentions if (m.clause, m.line) not in devoted_at]
+    subject = {e.clause for e in fact.statements + fact.devoted} | set(fact.declared_ids)
     for heading, enclosing in _with_enclosing(fact.headings):
         clause = heading.clause
         if clause is None or not catalogue[clause].requirements:

@@ -23,8 +23,15 @@ __all__ = [
     "Suggestion",
 ]
 
-EvidenceKind = Literal["declared", "heading", "statement", "table", "mapping", "mention"]
-ADDRESS_KINDS: tuple[EvidenceKind, ...] = ("declared", "heading", "statement", "table", "mapping")
+EvidenceKind = Literal["declared", "heading", "statement", "devoted", "table", "mapping", "mention"]
+ADDRESS_KINDS: tuple[EvidenceKind, ...] = (
+    "declared",
+    "heading",
+    "statement",
+    "devoted",
+    "table",
+    "mapping",
+)
 
 
 @dataclass(frozen=True)
@@ -33,10 +40,10 @@ class Evidence:
 
     Attributes:
         clause: Clause id.
-        kind: declared, heading, statement, table, mapping or mention.
+        kind: declared, heading, statement, devoted, table, mapping or mention.
         page: The page that addresses or mentions the clause.
         line: Line in the file where the evidence is written.
-        text: The heading, sentence or table row, shortened.
+        text: The heading, sentence, banner, title or table row, shortened.
         source: For "mapping", the page whose table names this page.
         note: Why a citation is only a mention, when it might look like more.
     """

@@ -11,6 +11,7 @@ from qmsdocs.manual import (
     read_front_matter,
 )
 from qmsdocs.references import Recognizer
+from qmsdocs.scan.devoted import DevotedReader, PageTitle
 from qmsdocs.scan.facts import Body, Heading, PageFacts
 from qmsdocs.scan.model import Evidence
 from qmsdocs.scan.statements import ProseReader
@@ -67,6 +68,22 @@ def _title(front: FrontMatter, headings: list[Heading]) -> str | None:
     return next((h.text for h in headings if h.level == 1), None)
 
 
+def _titles(front: FrontMatter, raw: str | None, headings: list[Heading]) -> list[PageTitle]:
+    """The page's titles with their lines: front matter `title:` and the level-1 heading that
+    opens the body (a page may have both, and either may name the clause)."""
+    titles: list[PageTitle] = []
+    title = front.data.get("title")
+    if isinstance(title, str) and raw is not None:
+        # The YAML starts on line 2, after the opening "---".
+        lines = raw.splitlines()
+        index = next((i for i, text in enumerate(lines) if text.startswith("title:")), None)
+        if index is not None:
+            titles.append(PageTitle(title, index + 2))
+    if headings and headings[0].level == 1:
+        titles.append(PageTitle(headings[0].text, headings[0].line))
+    return titles
+
+
 def _foreign(body: Body, catalogue: Catalogue, recognizer: Recognizer) -> tuple[str, ...]:
     """The other standards the page names, when it does not name the manual's: a page about
     another standard cites that standard's clauses."""
@@ -83,7 +100,7 @@ def read_page_facts(
 ) -> PageFacts:
     """What one page says (`page`: docs-relative path; `text`: its whole source)."""
     front = read_front_matter(page, text, catalogue, recognizer)
-    _raw, body_text, body_line = split_front_matter(text)
+    raw, body_text, body_line = split_front_matter(text)
     masked, fenced = mask_code(body_text)
     body = Body(masked, masked.split("\n"), fenced, body_line)
     foreign = _foreign(body, catalogue, recognizer)
@@ -94,6 +111,9 @@ def read_page_facts(
     rows = clause_rows(body, headings, foreign, catalogue, recognizer)
     prose = ProseReader(page, body, headings, foreign, catalogue, recognizer)
     statements, mentions = prose.read({row.line for row in rows})
+    devoted = DevotedReader(
+        page, body, headings, _titles(front, raw, headings), catalogue, recognizer
+    ).evidence(rows, statements, foreign)
     return PageFacts(
         page=page,
         title=_title(front, headings),
@@ -113,4 +133,5 @@ def read_page_facts(
         has_qmsdocs_options="qmsdocs" in front.data,
         headings_off=page_mode == "off",
         findings=front.findings,
+        devoted=devoted,
     )

@@ -13,6 +13,7 @@ _KIND_LABELS = {
     "declared": "front matter",
     "heading": "heading",
     "statement": "statement",
+    "devoted": "page devoted to the clause: its title/opening names it",
     "table": "table row",
     "mapping": "mapping row",
 }

@@ -16,6 +16,7 @@ __all__ = [
     "shorten",
     "split_items",
     "standards_named",
+    "without_designations",
 ]
 
 # Standards' designations, to tell which standards a page or a table names. The recogniser
@@ -71,6 +72,12 @@ def standards_named(
         else:
             others[" ".join(match.group(0).split())] = None
     return ours, list(others)
+
+
+def without_designations(text: str) -> str:
+    """The text with every standard's designation taken out ("ISO 9001:2015 reference:" ->
+    " reference:"): what is left of a label says what kind of label it is."""
+    return _DESIGNATION_RE.sub(" ", text)
 
 
 def family(a: str, b: str) -> bool:
