@@ -667,13 +667,16 @@ def iter_source_headings(body: str, first_line: int = 1) -> Iterator[tuple[str, 
             candidate = None
             block_start = True
             continue
-        atx = _ATX_RE.match(line)
+        # Most lines are prose: only one that starts with "#" can be an ATX heading, and only
+        # one that starts with "=" or "-" can underline a setext heading.
+        first = line[0]
+        atx = _ATX_RE.match(line) if first == "#" else None
         if atx:
             yield _plain(atx.group("text")), len(atx.group("level")), number
             candidate = None
             block_start = True
             continue
-        setext = _SETEXT_RE.match(line)
+        setext = _SETEXT_RE.match(line) if first in "=-" and candidate is not None else None
         if setext and candidate is not None:
             level = 1 if setext.group("underline")[0] == "=" else 2
             yield _plain(candidate[0]), level, candidate[1]
@@ -686,7 +689,7 @@ def iter_source_headings(body: str, first_line: int = 1) -> Iterator[tuple[str, 
 
 
 def _unquote(line: str) -> str:
-    while _QUOTE_RE.match(line):
+    while ">" in line[:4] and _QUOTE_RE.match(line):
         line = _QUOTE_RE.sub("", line, count=1)
     return line
 
