@@ -8,6 +8,7 @@ the standard or several clauses, and German keywords do cite their clauses.
 
 from __future__ import annotations
 
+import json
 import textwrap
 
 import pytest
@@ -189,3 +190,30 @@ def test_shortened_and_parenthesised_headings_cover_their_clauses() -> None:
     result = _verdict({"manual.md": manual})
     covered = {c for c, v in result.coverage.verdicts.items() if v.status == "covered"}
     assert {"4.1", "4.2", "4.3", "4.4", "9.3.2", "9.3.3"} <= covered
+
+
+def test_exports_name_sections_as_readers_see_them(site) -> None:  # type: ignore[no-untyped-def]
+    # A contents list above repeats a heading's words; an icon and inline HTML in the headings.
+    page = """
+        # Planning
+
+        - [Actions (Clause 6.1)](#actions)
+
+        ## <span class="qms-x">Actions</span> (Clause 6.1)
+
+        We keep a risk register.
+
+        ## :material-target: Objectives (6.2)
+
+        We set objectives each year.
+        """
+    built = site({"planning.md": page}, markdown_extensions=["attr_list", "md_in_html"])
+    data = json.loads(built.html("coverage.json"))
+    addressed = {
+        c["clause"]: c["addressed_by"][0] for c in data["clauses"] if c["clause"] in ("6.1", "6.2")
+    }
+    assert {k: (v["section_title"], v["line"]) for k, v in addressed.items()} == {
+        "6.1": ("Actions (Clause 6.1)", 5),
+        "6.2": ("Objectives (6.2)", 9),
+    }
+    assert all(v["section"] for v in addressed.values())

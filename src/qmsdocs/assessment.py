@@ -362,6 +362,11 @@ def attach_sections(page: PageAssessment, rendered: Sequence[tuple[str, str]]) -
         found = ids.get(heading.text)
         if found:
             anchor_at[heading.line] = found.pop(0)
+    # A heading whose rendered text differs from its source (an icon, a macro) takes the
+    # anchor of the rendered heading at the same place, when both have as many headings.
+    if len(anchor_at) < len(page.headings) and len(rendered) == len(page.headings):
+        for heading, (_text, anchor) in zip(page.headings, rendered, strict=True):
+            anchor_at.setdefault(heading.line, anchor)
     page.declarations = [
         replace(d, section=anchor_at.get(d.line)) if d.source == "heading" and d.line else d
         for d in page.declarations

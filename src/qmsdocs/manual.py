@@ -645,6 +645,9 @@ _QUOTE_RE = re.compile(r"^[ ]{0,3}>[ ]?")
 _ATTR_LIST_RE = re.compile(r"[ \t]*\{:?[^}]*\}[ \t]*$")
 _INLINE_MARKUP_RE = re.compile(r"(\*\*|__|\*|_|`)")
 _LINK_RE = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
+# Inline HTML tags and icon shortcodes (":material-home:") show no text of their own.
+_HTML_TAG_RE = re.compile(r"</?[A-Za-z][A-Za-z0-9-]*(?:\s[^<>]*)?/?>")
+_SHORTCODE_RE = re.compile(r"(?<!\S):[a-z0-9_+-]+:(?!\S)")
 
 
 def iter_source_headings(body: str, first_line: int = 1) -> Iterator[tuple[str, int, int]]:
@@ -697,4 +700,8 @@ def _unquote(line: str) -> str:
 def _plain(text: str) -> str:
     text = _ATTR_LIST_RE.sub("", text)
     text = _LINK_RE.sub(r"\1", text)
-    return _INLINE_MARKUP_RE.sub("", text).strip()
+    if "<" in text:
+        text = _HTML_TAG_RE.sub("", text)
+    if ":" in text:
+        text = _SHORTCODE_RE.sub("", text)
+    return " ".join(_INLINE_MARKUP_RE.sub("", text).split())
