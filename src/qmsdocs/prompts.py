@@ -1,13 +1,13 @@
 """Template prompts: the "To do" blocks a skeleton (`qmsdocs init`) leaves for authors.
 
-A section that still holds one has not been written yet: it does not address its clause, it
-only says that it should (`qmsdocs.coverage`: "drafted").
+A page that still holds one has not been written yet; `qmsdocs check` lists such pages.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+
+from qmsdocs.sourcefiles import code_lines
 
 __all__ = ["TODO_RE", "count_prompts"]
 
@@ -20,10 +20,10 @@ TODO_RE = re.compile(
 )
 
 
-def count_prompts(lines: Iterable[str]) -> int:
-    """How many prompts the lines hold (code excluded by the caller)."""
+def count_prompts(body: str) -> int:
+    """How many prompts a page's Markdown holds outside code."""
     return sum(
         len(TODO_RE.findall(line))
-        for line in lines
-        if "!!!" in line or "???" in line or "[" in line
+        for _index, line, is_code in code_lines(body.split("\n"))
+        if not is_code and ("!!!" in line or "???" in line or "[" in line)
     )

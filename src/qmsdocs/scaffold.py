@@ -34,7 +34,7 @@ from qmsdocs.checker import SourceReading
 from qmsdocs.documents import today
 from qmsdocs.findings import QMSDataError
 from qmsdocs.prompts import count_prompts
-from qmsdocs.sourcefiles import code_lines, split_front_matter
+from qmsdocs.sourcefiles import split_front_matter
 from qmsdocs.standards import Catalogue, Clause, builtin_catalogue_ids, resolve_catalogue
 
 __all__ = [
@@ -459,7 +459,6 @@ def init_project(
 
 # What is still to do ---------------------------------------------------------------------------
 
-# Material admonitions titled "To do" (or of type todo), and [TODO] markers of templates.
 _PENDING_STATUSES = ("draft", "in-review")
 
 
@@ -484,15 +483,10 @@ def pending_pages(reading: SourceReading) -> list[PendingPage]:
     for page, text in sorted(reading.sources.items()):
         _raw, body, _line = split_front_matter(text)
         status = reading.statuses.get(page)
-        prompts = _count_prompts(body)
+        prompts = count_prompts(body)
         if status in _PENDING_STATUSES or prompts:
             result.append(PendingPage(page, reading.titles.get(page, page), status, prompts))
     return result
-
-
-def _count_prompts(body: str) -> int:
-    lines = body.split("\n")
-    return count_prompts(line for _i, line, code in code_lines(lines) if not code)
 
 
 def pending_lines(reading: SourceReading) -> list[str]:
