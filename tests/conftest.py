@@ -90,10 +90,50 @@ class Site:
         return self.html(name)
 
 
+def naming(*tops: str) -> str:
+    """Prose that names every lowest-level clause of ISO 9001:2015 under `tops` (all of them
+    when none is given), for pages that declare parents: a page that declares "8" and never
+    names 8.5.4 covers it in name only (`thin-coverage`)."""
+    from qmsdocs.standards import load_builtin_catalogue
+
+    catalogue = load_builtin_catalogue("iso9001-2015")
+    leaves = [
+        c.id
+        for c in catalogue.required_leaves()
+        if not tops or any(c.id == t or c.id.startswith(f"{t}.") for t in tops)
+    ]
+    return "".join(f"- clause {leaf}\n" for leaf in leaves)
+
+
+NAMES_EVERY_CLAUSE = naming()
+_HEADING_LINE = re.compile(r"^[ ]{0,3}#{1,6}[ \t]")
+# Enough words for a section to address its clause in more than name.
+SECTION_TEXT = (
+    "How we do this is described here in enough words for a reader, and for an auditor "
+    "who checks it against the standard."
+)
+
+
+def written(markdown: str) -> str:
+    """`markdown` with a paragraph under every heading that has nothing under it before the
+    next heading, so that a fixture's headings address their clauses in more than name."""
+    lines = markdown.split("\n")
+    out: list[str] = []
+    for index, line in enumerate(lines):
+        out.append(line)
+        if not _HEADING_LINE.match(line):
+            continue
+        rest = next((later for later in lines[index + 1 :] if later.strip()), None)
+        if rest is None or _HEADING_LINE.match(rest):
+            out += ["", SECTION_TEXT, ""]
+    return "\n".join(out)
+
+
 # A page that addresses every clause, so that a test site passes the publishing gate unless
 # the test is about coverage.
 ALL_CLAUSES_PAGE = {
-    "whole-standard.md": '---\nclauses: ["4", "5", "6", "7", "8", "9", "10"]\n---\n\n# All\n'
+    "whole-standard.md": '---\nclauses: ["4", "5", "6", "7", "8", "9", "10"]\n---\n\n# All\n\n'
+    + NAMES_EVERY_CLAUSE
 }
 
 

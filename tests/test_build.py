@@ -35,6 +35,9 @@ PAGES = {
         ```
 
         ### Clause 8.4 in a heading
+
+        Purchased parts come only from suppliers on the approved list, which the buyer
+        reviews each year against their delivery and quality record.
         """,
     "manual/deep/er/page.md": """
         # Deep

@@ -21,7 +21,7 @@ from testfixtures import LogCapture
 
 from qmsdocs.cli import main
 
-from .conftest import Site, build_site, one_per_finding, write_site
+from .conftest import Site, build_site, naming, one_per_finding, write_site
 
 
 def epoch(year: int, month: int, day: int) -> str:
@@ -640,12 +640,15 @@ def test_superseded_document_is_never_overdue(site, plugin_log) -> None:
 
 # Coverage by document status ---------------------------------------------------------------
 
-OTHERS = {"rest.md": '---\nclauses: ["4", "5", "6", "7", "9", "10"]\n---\n\n# Rest\n'}
+OTHERS = {
+    "rest.md": '---\nclauses: ["4", "5", "6", "7", "9", "10"]\n---\n\n# Rest\n\n'
+    + naming("4", "5", "6", "7", "9", "10")
+}
 
 
 @pytest.mark.parametrize(
     ("before", "body"),
-    [('clauses: ["8"]', "Lorem ipsum dolor."), ("", "## 8.1 Operational planning and control")],
+    [('clauses: ["8"]', naming("8")), ("", "## 8.1 Operational planning and control")],
     ids=["front-matter", "heading"],
 )
 def test_superseded_document_does_not_cover_its_clauses(
@@ -659,33 +662,74 @@ def test_superseded_document_does_not_cover_its_clauses(
     assert all(clause.startswith("8.") for clause in missing)
 
 
-@pytest.mark.parametrize(("status", "mark"), [("draft", "(draft)"), ("in-review", "(in review)")])
-def test_draft_covers_and_is_marked_on_the_coverage_page(site, status: str, mark: str) -> None:
-    page = controlled(
-        "Operation", status=status, approved_by=None, approved_on=None, before='clauses: ["8"]'
+def draft_operation(status: str = "draft") -> str:
+    """A page in `status` that declares clause 8 and names its subclauses."""
+    return controlled(
+        "Operation",
+        status=status,
+        approved_by=None,
+        approved_on=None,
+        before='clauses: ["8"]',
+        body=naming("8"),
     )
-    built = site({**OTHERS, "op.md": page}, complete=False)
+
+
+@pytest.mark.parametrize("status", ["draft", "in-review"])
+def test_a_clause_addressed_only_by_drafts_stops_the_build(site, caplog, status: str) -> None:
+    with pytest.raises(Abort):
+        site({**OTHERS, "op.md": draft_operation(status)}, complete=False)
+    message = gate_message(caplog)
+    assert "ISO 9001:2015 8 Operation: 8.1, 8.2.1," in message
+    assert "drafted, not approved" in message and "[drafted-clause]" in message
+    assert "publish_drafts: true" in message
+    assert "missing-clause" not in message
+
+
+@pytest.mark.parametrize(("status", "mark"), [("draft", "(draft)"), ("in-review", "(in review)")])
+def test_published_drafts_are_marked_on_the_coverage_page(site, status: str, mark: str) -> None:
+    built = site(
+        {**OTHERS, "op.md": draft_operation(status)},
+        complete=False,
+        plugins=qms(publish_drafts=True),
+    )
     html = built.html("coverage/index.html")
     row = between(html, 'id="coverage-8-1"', "</tr>")
     assert re.search(rf'>Operation</a> <span class="qms-draft-mark">{re.escape(mark)}</span>', row)
+    assert "Drafted, not approved" in row
+    data = json.loads(built.html("coverage.json"))
+    overall = data["summary"][-1]
+    assert (overall["drafted"], overall["covered"], overall["percent"]) == (24, 41, 63.1)
+    (row,) = [c for c in data["clauses"] if c["clause"] == "8.1"]
+    assert (row["status"], row["kind"], row["inherited"][0]["drafted"]) == (
+        "drafted",
+        "parent",
+        True,
+    )
 
 
 def test_draft_is_marked_on_the_clause_page(site) -> None:
-    page = controlled(
-        "Operation", status="draft", approved_by=None, approved_on=None, before='clauses: ["8"]'
+    built = site(
+        {**OTHERS, "op.md": draft_operation()}, complete=False, plugins=qms(publish_drafts=True)
     )
-    built = site({**OTHERS, "op.md": page}, complete=False)
     html = built.html("clauses/iso9001-2015/8/index.html")
     block = between(html, 'data-clause="8"', "</div>")
     assert re.search(r'>Operation</a> <span class="qms-draft-mark">\(draft\)</span>', block)
 
 
-def test_drafts_do_not_count_with_count_drafts_off(site, caplog) -> None:
-    page = controlled(
-        "Operation", status="draft", approved_by=None, approved_on=None, before='clauses: ["8"]'
+def test_an_approved_page_beside_a_draft_covers_the_clause(site) -> None:
+    approved = controlled(
+        "Operation (approved)", id="QM-02", before='clauses: ["8"]', body=naming("8")
     )
+    built = site({**OTHERS, "op.md": draft_operation(), "op2.md": approved}, complete=False)
+    data = json.loads(built.html("coverage.json"))
+    assert data["summary"][-1]["drafted"] == 0
+
+
+def test_drafts_do_not_count_with_count_drafts_off(site, caplog) -> None:
     with pytest.raises(Abort):
-        site({**OTHERS, "op.md": page}, complete=False, plugins=qms(count_drafts=False))
+        site(
+            {**OTHERS, "op.md": draft_operation()}, complete=False, plugins=qms(count_drafts=False)
+        )
     missing = missing_clauses(gate_message(caplog))
     assert "8.1" in missing and all(clause.startswith("8.") for clause in missing)
 

@@ -7,11 +7,13 @@ from qmsdocs.editions import Editions
 from qmsdocs.findings import Finding, Severity, report_lines
 from qmsdocs.standards import load_builtin_catalogue
 
+from .conftest import naming
+
 CATALOGUE = load_builtin_catalogue("iso9001-2015")
 
 
 def test_missing_clauses_print_one_line_per_top_level_clause() -> None:
-    page = '---\nclauses: ["4", "5", "6", "7", "9", "10"]\n---\n# Manual\n'
+    page = '---\nclauses: ["4", "5", "6", "7", "9", "10"]\n---\n# Manual\n\n' + naming()
     findings = assess([("index.md", page)], Editions(CATALOGUE)).findings
     missing = [f for f in findings if f.code == "missing-clause"]
     assert len(missing) == 24  # each clause stays a finding of its own
@@ -25,7 +27,7 @@ def test_missing_clauses_print_one_line_per_top_level_clause() -> None:
 
 
 def test_a_group_of_one_prints_its_own_message() -> None:
-    page = '---\nclauses: ["4", "5", "6", "7", "8", "9", "10.1", "10.2"]\n---\n# Manual\n'
+    page = '---\nclauses: ["4", "5", "6", "7", "8", "9", "10.1", "10.2"]\n---\n# M\n\n' + naming()
     (line,) = report_lines(assess([("index.md", page)], Editions(CATALOGUE)).findings)
     assert line[1].startswith("clause 10.3 Continual improvement is not addressed by any page")
 

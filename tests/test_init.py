@@ -1,4 +1,5 @@
-"""`qmsdocs init`: a new manual that builds, passes the gate, and says what is still to do."""
+"""`qmsdocs init`: a new manual that serves at once, is refused publication while it is a
+draft, and says what is still to do."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ import yaml
 from click.testing import CliRunner
 from mkdocs.commands.build import build
 from mkdocs.config import load_config
+from mkdocs.exceptions import Abort
 
 from qmsdocs.cli import _read_manual, main
 from qmsdocs.glossary import load_site_vocabulary
@@ -25,9 +27,11 @@ def _init(target: Path, *args: str) -> tuple[int, str]:
     return result.exit_code, result.output
 
 
-def _build(root: Path) -> Path:
+def _build(root: Path, *, serve: bool = False) -> Path:
     config = load_config(str(root / "mkdocs.yml"))
-    build(config)
+    # MkDocs keeps one plugin object per process for `serve`; say which command this is.
+    config.plugins.on_startup(command="serve" if serve else "build", dirty=False)
+    build(config, serve_url="http://127.0.0.1:8000/" if serve else None)
     return Path(config.site_dir)
 
 
@@ -38,8 +42,8 @@ def _build(root: Path) -> Path:
         ("de", '!!! warning "Zu erledigen"', "kontext/anwendungsbereich.md"),
     ],
 )
-def test_init_builds_passes_the_gate_and_lists_what_is_to_do(
-    tmp_path: Path, language: str, todo: str, scope_page: str
+def test_init_serves_is_refused_as_a_draft_and_lists_what_is_to_do(
+    tmp_path: Path, language: str, todo: str, scope_page: str, plugin_log, caplog
 ) -> None:
     root = tmp_path / "manual"
     code, output = _init(root, "--organisation", "Acme Widgets Ltd", "--language", language)
@@ -77,26 +81,46 @@ def test_init_builds_passes_the_gate_and_lists_what_is_to_do(
     _vocabulary, findings, folder = load_site_vocabulary(root, None)
     assert findings == [] and folder == root / "glossary"
 
-    site = _build(root)
+    # `mkdocs serve` shows the skeleton, warning that it is drafted, not approved.
+    site = _build(root, serve=True)
     coverage = json.loads((site / "coverage.json").read_text(encoding="utf-8"))
     assert coverage["complete"] is True
     gated = [c for c in coverage["clauses"] if c["gated"]]
     assert len(gated) == 65
-    assert all(c["status"] in ("covered", "through-parent") for c in gated)
-    assert "(draft)" in (site / "coverage" / "index.html").read_text(encoding="utf-8")
+    assert all(c["status"] == "drafted" for c in gated)
+    assert (coverage["summary"][-1]["percent"], coverage["summary"][-1]["drafted_percent"]) == (
+        0.0,
+        100.0,
+    )
+    html = (site / "coverage" / "index.html").read_text(encoding="utf-8")
+    assert "(draft)" in html and "Drafted, not approved" in html
     index = (site / "index.html").read_text(encoding="utf-8")
     assert 'class="qms-summary"' in index  # the macros module works
+    warnings = [r.getMessage() for r in plugin_log.records if r.levelname == "WARNING"]
+    assert warnings and all(
+        "[drafted-clause]" in w or "drafted but not approved" in w for w in warnings
+    )
+    plugin_log.mark_all_checked()
 
+    # `mkdocs build` refuses to publish it, and says why.
+    with pytest.raises(Abort):
+        _build(root)
+    assert "The manual is drafted but not approved: 65 required clause(s)" in caplog.text
+    plugin_log.mark_all_checked()
+
+    # `qmsdocs check` agrees, and lists what is still to do.
     result = CliRunner().invoke(main, ["check", str(root / "mkdocs.yml")])
-    assert result.exit_code == 0, result.output
-    assert "65 addressed" in result.output and "0 missing" in result.output
-    # `qmsdocs check` lists what is still to do.
+    assert result.exit_code == 1, result.output
+    assert "65 addressed (0 approved, 65 drafted, not approved)" in result.output
+    assert "0 missing" in result.output
+    assert "The manual is drafted but not approved" in result.output
     lines = result.output.splitlines()
     start = next(i for i, line in enumerate(lines) if line.startswith("Still to do: "))
     assert lines[start].startswith(f"Still to do: {len(pages)} page(s)")
     assert any(scope_page in line and "draft" in line for line in lines[start:])
     manual = _read_manual(str(root / "mkdocs.yml"))
-    assert pending_lines(manual.reading) == lines[start:-1]  # then the verdict
+    end = next(i for i, line in enumerate(lines) if line.startswith("Not complete: "))
+    assert pending_lines(manual.reading) == lines[start:end]
 
 
 def test_german_skeleton_is_german(tmp_path: Path) -> None:
@@ -183,7 +207,7 @@ def test_options_site_name_and_default_organisation(tmp_path: Path) -> None:
     assert "Our organisation" in (tmp_path / "a" / "docs" / "index.md").read_text()
 
 
-def test_a_custom_catalogue_gets_every_required_clause_declared(tmp_path: Path) -> None:
+def test_a_custom_catalogue_gets_every_required_clause_declared(tmp_path: Path, plugin_log) -> None:
     catalogue = tmp_path / "xyz.yml"
     catalogue.write_text(
         textwrap.dedent(
@@ -218,9 +242,11 @@ def test_a_custom_catalogue_gets_every_required_clause_declared(tmp_path: Path) 
     assert not (root / "docs" / "operation").exists()
     assert 'clauses: ["8.9"]' in (root / "docs" / "other" / "clause-8.md").read_text()
     assert 'clauses: ["11"]' in (root / "docs" / "other" / "clause-11.md").read_text()
-    site = _build(root)
+    site = _build(root, serve=True)
     coverage = json.loads((site / "coverage.json").read_text(encoding="utf-8"))
     assert coverage["complete"] is True
+    assert {c["status"] for c in coverage["clauses"] if c["gated"]} == {"drafted"}
+    plugin_log.mark_all_checked()  # the drafted clauses, as for ISO 9001
 
 
 def test_starter_texts_have_the_same_pages_and_known_clauses() -> None:

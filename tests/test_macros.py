@@ -46,6 +46,7 @@ We follow {{ clause("8.4") }} and {{ clause("8.4.2", "our *rules* [for control]"
 Headless: {{ clause("7.5.3.1") }}; title: {{ clause_title("8.4") }}; {{ clause_title("8.7.1") }}.
 A {{ term("nonconformities") }}, {{ term("interested party", "stakeholders") }},
 {{ term("CAPA") }} and {{ term("top management") }}.
+Information for external providers goes out with every purchase order.
 
 ## Covered here
 

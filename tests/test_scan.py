@@ -641,7 +641,7 @@ def test_the_templates_own_text_against_their_mapping_table(language: str) -> No
 
 
 @needs_corpora
-def test_scan_write_turns_the_templates_into_a_gated_manual(tmp_path: Path) -> None:
+def test_scan_write_turns_the_templates_into_a_gated_manual(tmp_path: Path, plugin_log) -> None:
     docs = tmp_path / "docs"
     shutil.copytree(HANDBOOK / "en" / "iso-9001", docs)
     # One file with Windows line endings, as exported from Word.
@@ -676,14 +676,35 @@ def test_scan_write_turns_the_templates_into_a_gated_manual(tmp_path: Path) -> N
         ), added
         assert ("\r\n" in added) == (name == crlf.name)
 
+    # The templates are full of "[TODO" placeholders: every clause is addressed, most of them
+    # only by pages still to be written, so the manual is drafted, not approved.
+    check = CliRunner().invoke(main, ["check", str(config)])
+    assert check.exit_code == 1, check.output
+    errors = [line for line in check.output.splitlines() if line.startswith("error:")]
+    assert errors and all(line.endswith("[drafted-clause]") for line in errors)
+    assert "65 addressed (20 approved, 45 drafted, not approved)" in check.output
+    assert "The manual is drafted but not approved: 45 required clause(s)" in check.output
+
+    # Published as a draft on purpose, it passes.
+    config.write_text(
+        config.read_text(encoding="utf-8").replace(
+            "  - qmsdocs\n", "  - qmsdocs:\n      publish_drafts: true\n"
+        ),
+        encoding="utf-8",
+    )
     check = CliRunner().invoke(main, ["check", str(config)])
     assert check.exit_code == 0, check.output
     assert "65 addressed" in check.output
+    assert "; 45 only by drafts (publish_drafts is on)." in check.output
 
     # The build passes the gate; its coverage matches the templates' own mapping table but
     # for the pages whose text says more than the table (see the README).
     cfg = load_config(str(config))
     build(cfg)
+    # One page declares 7.5 and never says "creating and updating": a real warning.
+    (thin,) = [r.getMessage() for r in plugin_log.records if r.levelname == "WARNING"]
+    assert "0330_Documented_Information.md:3: clause 7.5.2 is covered in name only" in thin
+    plugin_log.mark_all_checked()
     coverage = json.loads((Path(cfg.site_dir) / "coverage.json").read_text(encoding="utf-8"))
     assert coverage["complete"] is True
     by_clause: dict[str, set[str]] = {}

@@ -40,9 +40,11 @@ from qmsdocs.manual import (
     read_front_matter,
     unknown_heading_finding,
 )
+from qmsdocs.mentions import TitleIndex
 from qmsdocs.prose import prose_text
 from qmsdocs.records import Declaration, Exclusion, Reference
 from qmsdocs.references import Recognizer, citation_findings
+from qmsdocs.sections import Sections
 from qmsdocs.sourcefiles import LineLocator, mask_code, split_front_matter
 from qmsdocs.transition import carry_declarations, carry_exclusions
 from qmsdocs.vocabulary import Vocabulary
@@ -62,6 +64,7 @@ class Rules:
     heading_mode: HeadingMode = "titles"
     parent_covers_children: bool = True
     count_drafts: bool = True
+    publish_drafts: bool = False
     document_fields: Sequence[str] = DEFAULT_REQUIRED
     review_warning_days: int = 30
     gate_editions: str = "standard"  # "standard" | "all"
@@ -88,6 +91,9 @@ class PageAssessment:
         declarations: Clauses it addresses: front matter, then headings (by line).
         references: Clauses its prose cites (never coverage).
         findings: The problems found on the page.
+        words: Words of prose in its body.
+        named: Subclauses of what it declares that it names by title (looked for only on a
+            page that declares a clause with subclauses; `qmsdocs.mentions`).
     """
 
     path: str
@@ -97,6 +103,8 @@ class PageAssessment:
     declarations: list[Declaration] = field(default_factory=list)
     references: list[Reference] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)
+    words: int = 0
+    named: frozenset[str] = frozenset()
 
     @property
     def document(self) -> DocumentControl | None:
@@ -166,6 +174,7 @@ class Assessor:
         self.rules = rules or Rules()
         self.recognizer = recognizer or Recognizer(editions.catalogues, editions.correspondences)
         self.vocabulary = vocabulary
+        self._titles = TitleIndex(editions.primary)
 
     def page(self, path: str, text: str) -> PageAssessment:
         """Read one page: `path` docs-relative, `text` its whole source."""
@@ -181,13 +190,29 @@ class Assessor:
         prose = prose_text(body, {h.line - body_line for h in result.headings})
         if result.title is None:
             result.title = next((h.text for h in result.headings if h.level == 1), None)
-        result.declarations = [*front.clauses, *self._heading_declarations(result)]
+        sections = Sections(prose, body_line, [(h.line, h.level) for h in result.headings])
+        result.words = sections.page.words
+        result.declarations = [
+            *(
+                replace(d, words=sections.page.words, prompted=sections.page.prompted)
+                for d in front.clauses
+            ),
+            *self._heading_declarations(result, sections),
+        ]
         self._read_prose(result, body, prose, body_line)
+        if any(self._has_subclauses(d.clause) for d in result.declarations):
+            result.named = frozenset(
+                self._titles.named_in(prose + "\n" + "\n".join(h.text for h in result.headings))
+            )
         # The front matter's data is kept only while it is read: a large manual has many pages.
         front.data = {}
         return result
 
-    def _heading_declarations(self, page: PageAssessment) -> list[Declaration]:
+    def _has_subclauses(self, clause: str) -> bool:
+        catalogue = self.editions.primary
+        return clause in catalogue and not catalogue.is_leaf(clause)
+
+    def _heading_declarations(self, page: PageAssessment, sections: Sections) -> list[Declaration]:
         """What the page's headings address. An overview heading ("Planning (Clause 6)") is a
         reference to its clauses; on a page that numbers its own sections, bare numbers cite
         nothing (`_numbers_its_own_sections`)."""
@@ -215,6 +240,7 @@ class Assessor:
                     for c in citation.clauses
                 ]
                 continue
+            extent = sections.under(heading.line)
             declarations += [
                 Declaration(
                     edition,
@@ -225,6 +251,8 @@ class Assessor:
                     heading.text,
                     "heading",
                     page.status,
+                    words=extent.words,
+                    prompted=extent.prompted,
                 )
                 for clause in citation.clauses
             ]
@@ -310,6 +338,7 @@ class Assessor:
         exclusions = [e for page in by_path.values() for e in page.front.exclusions]
         references = [r for page in by_path.values() for r in page.references]
         carried = self.editions.loaded_correspondences()
+        primary = self.editions.primary.id
         # Each edition's coverage: its own declarations, and those of the other editions that
         # the correspondence carries over (a page addressing 2015 10.3 addresses 2026 10.1).
         coverages = {
@@ -320,6 +349,8 @@ class Assessor:
                 references,
                 parent_covers_children=self.rules.parent_covers_children,
                 count_drafts=self.rules.count_drafts,
+                publish_drafts=self.rules.publish_drafts,
+                mentions=_mentions(by_path.values(), primary) if edition.id == primary else None,
             )
             for edition in self.editions.catalogues
         }
@@ -335,6 +366,18 @@ class Assessor:
                     if f.code == "missing-clause"
                 ]
         return Assessment(self.editions, by_path, coverages, findings)
+
+
+def _mentions(pages: Iterable[PageAssessment], catalogue: str) -> dict[str, set[str]]:
+    """Per page, the clauses of `catalogue` it names: cites, declares or names by title."""
+    return {
+        page.path: {
+            *page.named,
+            *(r.clause for r in page.references if r.catalogue == catalogue),
+            *(d.clause for d in page.declarations if d.catalogue == catalogue),
+        }
+        for page in pages
+    }
 
 
 # A page numbers its own sections when most of its numbered headings do not carry the title

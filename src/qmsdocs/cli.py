@@ -19,6 +19,7 @@ from typing import Any, NoReturn
 import click
 
 from qmsdocs.checker import SourceReading, check_sources
+from qmsdocs.coverage import Summary
 from qmsdocs.editions import Editions, load_editions
 from qmsdocs.exports import coverage_csv, coverage_data, generator
 from qmsdocs.findings import (
@@ -27,6 +28,7 @@ from qmsdocs.findings import (
     QMSDataError,
     Severity,
     apply_severities,
+    draft_advice,
     report_lines,
 )
 from qmsdocs.glossary import load_site_vocabulary
@@ -79,6 +81,19 @@ def main() -> None:
     `plugins: [search, qmsdocs]` in mkdocs.yml); these commands answer questions
     without building a site.
     """
+
+
+def _summary_line(overall: Summary) -> str:
+    """ "65 lowest-level clauses; 20 addressed (...), 0 not applicable, 0 missing (...)"."""
+    addressed = f"{overall.addressed} addressed"
+    if overall.drafted:
+        addressed += f" ({overall.covered} approved, {overall.drafted} drafted, not approved)"
+    return (
+        f"{overall.required} lowest-level clauses; {addressed}, "
+        f"{overall.not_applicable} not applicable, {overall.missing} missing "
+        f"({overall.percent} % of the applicable ones approved"
+        + (f", {overall.drafted_percent} % drafted)" if overall.drafted else ")")
+    )
 
 
 @main.command()
@@ -271,20 +286,22 @@ def check(config_file: str, fmt: str, strict: bool) -> None:
     else:
         for severity, text in report_lines(manual.findings):
             click.echo(f"{severity.value}: {text}")
-        click.echo(
-            f"{manual.catalogue.label}: {overall.required} lowest-level clauses; "
-            f"{overall.covered} addressed, {overall.not_applicable} not applicable, "
-            f"{overall.missing} missing ({overall.percent} % of the applicable ones), "
-            f"in {manual.reading.pages} pages."
-        )
+        pages = manual.reading.pages
+        click.echo(f"{manual.catalogue.label}: {_summary_line(overall)}, in {pages} pages.")
         for line in pending_lines(manual.reading):
             click.echo(line)
         if failed:
             click.echo(f"Not complete: {len(errors)} error(s), {len(warnings)} warning(s).")
+            drafted = draft_advice(manual.findings)
+            if drafted:
+                click.echo(drafted)
             if any(f.code == "missing-clause" for f in manual.findings):
                 click.echo(ADOPTION_ADVICE)
         else:
-            click.echo("Complete: every required clause is addressed or declared not applicable.")
+            complete = "Complete: every required clause is addressed or declared not applicable"
+            if overall.drafted:
+                complete += f"; {overall.drafted} only by drafts (publish_drafts is on)"
+            click.echo(complete + ".")
     sys.exit(1 if failed else 0)
 
 
@@ -350,8 +367,7 @@ def _coverage_markdown(result: Any, info: Any) -> str:
     overall = result.summary()
     lines += [
         "",
-        f"{overall.covered} of {overall.required} lowest-level clauses addressed, "
-        f"{overall.not_applicable} not applicable, {overall.missing} missing.",
+        _summary_line(overall) + ".",
     ]
     return "\n".join(lines) + "\n"
 

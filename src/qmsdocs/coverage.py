@@ -15,6 +15,13 @@ The rules:
 - A superseded document's declarations and exclusions do not count. A draft's (or one in
   review) count but are marked as such, unless `count_drafts` is off: then only approved and
   effective documents (and pages without document control) count.
+- A clause addressed only by drafts, or only by sections that still hold a template prompt
+  ("To do"), is drafted, not approved: its own status, counted apart, and an error
+  (`drafted-clause`) unless the site publishes drafts (`publish_drafts`).
+- How strong each coverage is: declared in front matter, cited by a heading (with the words
+  of its section), or reached through a declared parent. Coverage that is only a heading over
+  a nearly empty section, or only a parent declared on pages that never name the clause (by
+  number or title), is thin (`thin-coverage`, a warning).
 
 Pure: declarations in, verdicts and findings out.
 """
@@ -22,7 +29,7 @@ Pure: declarations in, verdicts and findings out.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -39,8 +46,14 @@ Status = Literal[
     "through-subclauses",
     "not-applicable",
     "partial",
+    "drafted",
     "missing",
 ]
+
+Kind = Literal["front-matter", "heading", "parent"]
+
+# A heading's section with fewer words than this addresses its clause in name only.
+THIN_WORDS = 15
 
 STATUS_LABELS: dict[str, str] = {
     "covered": "Covered",
@@ -48,6 +61,7 @@ STATUS_LABELS: dict[str, str] = {
     "through-subclauses": "Covered through subclauses",
     "not-applicable": "Not applicable",
     "partial": "Partly covered",
+    "drafted": "Drafted, not approved",
     "missing": "Missing",
 }
 
@@ -66,6 +80,7 @@ class ClauseVerdict:
         inherited: The declarations of that ancestor (for through-parent).
         exclusion: The not-applicable declaration that applies, if any.
         referenced_by: Prose references to this clause.
+        thin: Covered in name only (see the module docstring); None when not looked at.
     """
 
     clause: Clause
@@ -76,16 +91,34 @@ class ClauseVerdict:
     inherited: list[Declaration] = field(default_factory=list)
     exclusion: Exclusion | None = None
     referenced_by: list[Reference] = field(default_factory=list)
+    thin: bool = False
 
     @property
     def label(self) -> str:
-        if self.through and self.status in ("through-parent", "not-applicable"):
+        if self.through and self.status in ("through-parent", "not-applicable", "drafted"):
             return f"{STATUS_LABELS[self.status]} ({self.through})"
         return STATUS_LABELS[self.status]
 
     @property
     def ok(self) -> bool:
+        """Addressed (approved or drafted) or not applicable."""
         return self.status != "missing" and self.status != "partial"
+
+    @property
+    def kind(self) -> Kind | None:
+        """How the clause is covered: the strongest of its declarations, or its parent's."""
+        if self.addressed_by:
+            sources = {d.source for d in self.addressed_by}
+            return "front-matter" if "front-matter" in sources else "heading"
+        return "parent" if self.inherited else None
+
+    @property
+    def words(self) -> int | None:
+        """The largest section of the headings that cite the clause itself, in words."""
+        sizes = [
+            d.words for d in self.addressed_by if d.source == "heading" and d.words is not None
+        ]
+        return max(sizes) if sizes else None
 
 
 @dataclass(frozen=True)
@@ -94,9 +127,14 @@ class Summary:
 
     clause: Clause | None  # None: the whole standard
     required: int
-    covered: int  # directly or through a parent
+    covered: int  # approved, directly or through a parent
     not_applicable: int
     missing: int
+    drafted: int = 0  # addressed, but only by drafts
+
+    @property
+    def addressed(self) -> int:
+        return self.covered + self.drafted
 
     @property
     def applicable(self) -> int:
@@ -105,9 +143,17 @@ class Summary:
     @property
     def percent(self) -> float:
         """Share of the applicable clauses that are covered (100 when nothing applies)."""
+        return self._share(self.covered)
+
+    @property
+    def drafted_percent(self) -> float:
+        """Share of the applicable clauses addressed only by drafts."""
+        return self._share(self.drafted) if self.applicable else 0.0
+
+    def _share(self, count: int) -> float:
         if self.applicable == 0:
             return 100.0
-        return round(100.0 * self.covered / self.applicable, 1)
+        return round(100.0 * count / self.applicable, 1)
 
 
 @dataclass
@@ -120,12 +166,19 @@ class Coverage:
     declarations: list[Declaration]
     exclusions: list[Exclusion]
     parent_covers_children: bool = True
+    publish_drafts: bool = False
 
     def gated(self) -> list[ClauseVerdict]:
         return [v for v in self.verdicts.values() if v.gated]
 
     def missing(self) -> list[Clause]:
         return [v.clause for v in self.gated() if v.status == "missing"]
+
+    def drafted(self) -> list[Clause]:
+        return [v.clause for v in self.gated() if v.status == "drafted"]
+
+    def thin(self) -> list[ClauseVerdict]:
+        return [v for v in self.gated() if v.thin]
 
     @property
     def complete(self) -> bool:
@@ -139,6 +192,7 @@ class Coverage:
             covered=sum(v.status in ("covered", "through-parent") for v in verdicts),
             not_applicable=sum(v.status == "not-applicable" for v in verdicts),
             missing=sum(v.status == "missing" for v in verdicts),
+            drafted=sum(v.status == "drafted" for v in verdicts),
         )
 
     def summaries(self) -> list[Summary]:
@@ -166,11 +220,18 @@ def compute_coverage(
     *,
     parent_covers_children: bool = True,
     count_drafts: bool = True,
+    publish_drafts: bool = False,
+    mentions: Mapping[str, Collection[str]] | None = None,
 ) -> Coverage:
     """Verdicts for every clause of `catalogue` that carries requirements, and the findings.
 
     Declarations and exclusions of other catalogues, and those that do not count because of
     their document's status (see the module docstring), are ignored.
+
+    Arguments:
+        publish_drafts: Drafted clauses are not errors (they keep their status).
+        mentions: Per page, the clauses it names by number or title. Given, coverage through
+            a parent is checked against them (`thin-coverage`); not given, it is not.
     """
 
     def counts(item: Declaration | Exclusion) -> bool:
@@ -193,6 +254,8 @@ def compute_coverage(
     for clause in catalogue.required():
         verdict = _verdict(catalogue, clause, declared, excluded, parent_covers_children)
         verdict.referenced_by = referenced.get(clause.id, [])
+        if verdict.gated:
+            verdict.thin = _thin(catalogue, verdict, mentions)
         verdicts[clause.id] = verdict
     _summarise_parents(catalogue, verdicts)
     coverage = Coverage(
@@ -202,8 +265,11 @@ def compute_coverage(
         list(declarations),
         list(excluded.values()),
         parent_covers_children,
+        publish_drafts,
     )
     findings += _missing_findings(coverage)
+    findings += _drafted_findings(coverage, publish_drafts)
+    findings += _thin_findings(coverage)
     return coverage
 
 
@@ -270,7 +336,8 @@ def _summarise_parents(catalogue: Catalogue, verdicts: dict[str, ClauseVerdict])
         below = [verdicts[c.id] for c in catalogue.descendants(clause.id) if c.id in verdicts]
         leaves = [v for v in below if v.gated]
         if leaves and all(v.ok for v in leaves):
-            verdict.status = "through-subclauses"
+            drafted = any(v.status == "drafted" for v in leaves)
+            verdict.status = "drafted" if drafted else "through-subclauses"
         elif any(v.status != "missing" for v in below):
             verdict.status = "partial"
 
@@ -293,6 +360,78 @@ def _missing_findings(coverage: Coverage) -> list[Finding]:
         )
         for clause in coverage.missing()
     ]
+
+
+def _drafted_findings(coverage: Coverage, publish_drafts: bool) -> list[Finding]:
+    """One finding per clause addressed only by drafts: an error, unless drafts are published."""
+    catalogue = coverage.catalogue
+    return [
+        Finding(
+            "drafted-clause",
+            f"clause {catalogue.heading(verdict.clause.id)} is drafted, not approved: "
+            + _drafted_by(verdict),
+            hint="approve the document (status: approved or effective) and replace its To do "
+            "prompts, or set publish_drafts: true to publish the manual as a draft",
+            severity=Severity.INFO if publish_drafts else Severity.ERROR,
+            order=verdict.clause.order,
+            group=f"{catalogue.label} {catalogue.heading(_top(catalogue, verdict.clause.id))}",
+            subject=verdict.clause.id,
+        )
+        for verdict in coverage.gated()
+        if verdict.status == "drafted"
+    ]
+
+
+def _drafted_by(verdict: ClauseVerdict) -> str:
+    declarations = verdict.addressed_by or verdict.inherited
+    pages = sorted({d.page for d in declarations})
+    prompted = any(d.prompted for d in declarations)
+    what = "still holds To do prompts" if prompted else "is a draft"
+    if len(pages) > 1:
+        what = "are drafts or still hold To do prompts"
+    return f"{', '.join(pages)} {what}"
+
+
+def _thin_findings(coverage: Coverage) -> list[Finding]:
+    """One warning per declaration that covers clauses in name only, naming them all."""
+    by_declaration: dict[Declaration, list[ClauseVerdict]] = defaultdict(list)
+    for verdict in coverage.thin():
+        declarations = verdict.addressed_by or verdict.inherited
+        by_declaration[declarations[0]].append(verdict)
+    findings = []
+    for declaration, verdicts in by_declaration.items():
+        ids = [v.clause.id for v in verdicts]
+        named = f"clause {ids[0]} is" if len(ids) == 1 else f"clauses {_listed(ids)} are"
+        if declaration.source == "front-matter":
+            why = (
+                f"declared through clause {verdicts[0].through} in front matter, and no page "
+                f"that declares it names {'it' if len(ids) == 1 else 'them'} "
+                "(by number or title)"
+            )
+            hint = "say where the manual meets each (its number or title in the text), or "
+            hint += "remove the declaration if the page does not deal with it"
+        else:
+            why = (
+                f"the section under the heading '{declaration.section_title}' has fewer than "
+                f"{THIN_WORDS} words"
+            )
+            hint = "write how the manual meets it under the heading"
+        findings.append(
+            Finding(
+                "thin-coverage",
+                f"{named} covered in name only: {why}",
+                declaration.page,
+                declaration.line,
+                hint=hint,
+                severity=Severity.WARNING,
+                order=verdicts[0].clause.order,
+            )
+        )
+    return findings
+
+
+def _listed(items: Sequence[str]) -> str:
+    return ", ".join(items[:-1]) + f" and {items[-1]}" if len(items) > 1 else items[0]
 
 
 def _top(catalogue: Catalogue, clause_id: str) -> str:
@@ -322,13 +461,55 @@ def _verdict(
             verdict.through = ancestor.id if ancestor is not clause else None
             return verdict
     if verdict.addressed_by:
-        verdict.status = "covered"
+        verdict.status = _approved_or_drafted(verdict.addressed_by, "covered")
         return verdict
     if parent_covers_children:
         for ancestor in chain[1:]:
             if declared.get(ancestor.id):
-                verdict.status = "through-parent"
-                verdict.through = ancestor.id
                 verdict.inherited = list(declared[ancestor.id])
+                verdict.status = _approved_or_drafted(verdict.inherited, "through-parent")
+                verdict.through = ancestor.id
                 return verdict
     return verdict
+
+
+def _approved_or_drafted(declarations: Sequence[Declaration], status: Status) -> Status:
+    return "drafted" if all(d.drafted for d in declarations) else status
+
+
+def _thin(
+    catalogue: Catalogue, verdict: ClauseVerdict, mentions: Mapping[str, Collection[str]] | None
+) -> bool:
+    """Covered in name only (see the module docstring).
+
+    Through a parent declared in front matter, the clause must be named (by number or title,
+    or through a subclause; an untitled or "General" subclause is named with its parent) on a
+    page that declares it; a heading's section counts by its words, as for the clause itself.
+    """
+    if mentions is None or verdict.status not in ("covered", "through-parent", "drafted"):
+        return False
+    if verdict.addressed_by:
+        return not any(_substantial(d) for d in verdict.addressed_by)
+    clause = verdict.clause
+    names = {clause.id, *(c.id for c in catalogue.descendants(clause.id))}
+    # Naming a clause between it and the declared parent names it too ("see clause 8.3" on a
+    # page declaring 8 speaks of 8.3.2); a subclause without a title of its own (9.2.1) or
+    # titled "General" is a paragraph of its parent, and naming the parent names it.
+    for ancestor in catalogue.ancestors(clause.id):
+        if ancestor.id == verdict.through:
+            break
+        names.add(ancestor.id)
+    if (clause.title or "general").strip().casefold() == "general" and clause.parent:
+        names.add(clause.parent)
+    return not any(
+        names.intersection(mentions.get(d.page, ()))
+        if d.source == "front-matter"
+        else _substantial(d)
+        for d in verdict.inherited
+    )
+
+
+def _substantial(declaration: Declaration) -> bool:
+    """A front-matter declaration, or a heading over a section with something in it."""
+    words = declaration.words
+    return declaration.source == "front-matter" or words is None or words >= THIN_WORDS

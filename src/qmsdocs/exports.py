@@ -28,7 +28,7 @@ __all__ = [
     "load_schema",
 ]
 
-SCHEMA_ID = "qmsdocs-coverage/1"
+SCHEMA_ID = "qmsdocs-coverage/2"
 
 # page path -> (URL from the site root or None, page title)
 PageInfo = Callable[[str], tuple[str | None, str]]
@@ -62,6 +62,8 @@ def _location(declaration: Declaration, info: PageInfo) -> dict[str, Any]:
         "line": declaration.line,
         "source": declaration.source,
         "document_status": declaration.document_status,
+        "words": declaration.words,
+        "drafted": declaration.drafted,
     }
 
 
@@ -75,6 +77,9 @@ def _clause(verdict: ClauseVerdict, coverage: Coverage, info: PageInfo) -> dict[
         "parent": clause.parent,
         "gated": verdict.gated,
         "status": verdict.status,
+        "kind": verdict.kind,
+        "words": verdict.words,
+        "thin": verdict.thin,
         "through": verdict.through,
         "addressed_by": [_location(d, info) for d in verdict.addressed_by],
         "inherited": [_location(d, info) for d in verdict.inherited],
@@ -103,9 +108,11 @@ def coverage_data(coverage: Coverage, info: PageInfo, generator: str) -> dict[st
                 "title": summary.clause.title if summary.clause else "All clauses",
                 "required": summary.required,
                 "covered": summary.covered,
+                "drafted": summary.drafted,
                 "not_applicable": summary.not_applicable,
                 "missing": summary.missing,
                 "percent": summary.percent,
+                "drafted_percent": summary.drafted_percent,
             }
         )
     pages = []
@@ -129,7 +136,10 @@ def coverage_data(coverage: Coverage, info: PageInfo, generator: str) -> dict[st
             "title": catalogue.title,
             "provisional": catalogue.provisional,
         },
-        "options": {"parent_covers_children": coverage.parent_covers_children},
+        "options": {
+            "parent_covers_children": coverage.parent_covers_children,
+            "publish_drafts": coverage.publish_drafts,
+        },
         "complete": coverage.complete,
         "summary": summaries,
         "clauses": [_clause(v, coverage, info) for v in coverage.verdicts.values()],
@@ -146,6 +156,9 @@ CSV_COLUMNS = [
     "title",
     "gated",
     "status",
+    "kind",
+    "words",
+    "thin",
     "through",
     "addressed_by",
     "pages",
@@ -180,6 +193,9 @@ def coverage_csv(coverage: Coverage, info: PageInfo) -> str:
             verdict.clause.title or coverage.catalogue.context_title(verdict.clause.id),
             "yes" if verdict.gated else "no",
             verdict.status,
+            verdict.kind or "",
+            "" if verdict.words is None else verdict.words,
+            "yes" if verdict.thin else "",
             verdict.through or "",
             "; ".join(where),
             "; ".join(pages),

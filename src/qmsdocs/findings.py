@@ -19,6 +19,7 @@ __all__ = [
     "QMSDataError",
     "Severity",
     "apply_severities",
+    "draft_advice",
     "report_lines",
 ]
 
@@ -148,7 +149,28 @@ _GROUP_SUMMARIES = {
         "add each to a page's clauses:, cite it in a heading, or declare it under "
         "not_applicable: with a justification",
     ),
+    "drafted-clause": (
+        "drafted, not approved: addressed only by drafts or by sections that still hold To do "
+        "prompts",
+        "approve their documents and replace the prompts, or set publish_drafts: true to "
+        "publish the manual as a draft",
+    ),
 }
+
+
+def draft_advice(findings: Iterable[Finding]) -> str | None:
+    """What to say once when required clauses are addressed only by drafts (errors only)."""
+    count = sum(f.code == "drafted-clause" and f.severity is Severity.ERROR for f in findings)
+    if not count:
+        return None
+    return (
+        f"The manual is drafted but not approved: {count} required clause(s) are addressed only "
+        "by drafts or by sections that still hold To do prompts. Approve those documents "
+        "(document status approved or effective) and replace the prompts; to publish a draft "
+        "manual on purpose, set `publish_drafts: true` under the qmsdocs plugin in mkdocs.yml."
+    )
+
+
 ADOPTION_ADVICE = (
     "Adopting an existing manual? `qmsdocs scan --write` adds clauses: to each page from what "
     "its headings and text address; `qmsdocs init` starts a new manual; and while you adopt, "
@@ -175,14 +197,16 @@ def report_lines(findings: Iterable[Finding]) -> list[tuple[Severity, str]]:
             subjects = ", ".join(f.subject or "" for f in run)
             summary, hint = _GROUP_SUMMARIES[first.code]
             text = f"{first.group}: {subjects}: {summary} ({hint}) [{first.code}]"
+            text = f"{first.location}: {text}" if first.location else text
             lines.append((first.severity, text))
         run.clear()
 
     for finding in sorted(findings, key=Finding.sort_key):
-        same = run and (run[0].code, run[0].group, run[0].severity) == (
+        same = run and (run[0].code, run[0].group, run[0].severity, run[0].location) == (
             finding.code,
             finding.group,
             finding.severity,
+            finding.location,
         )
         if not (same and finding.group and finding.subject):
             flush()

@@ -49,6 +49,8 @@ __all__ = [
     "parse_clause_id",
     "read_front_matter",
     "split_front_matter",
+    "title_matches",
+    "title_words",
     "unknown_heading_finding",
 ]
 
@@ -474,7 +476,10 @@ _SPELLING = {
     "authorisation": "authorization",
     "utilisation": "utilization",
 }
-_STOPWORDS = {"the", "of", "and", "for", "to", "a", "an", "in", "its", "on", "our", "we"}
+_STOPWORDS = {
+    *("the", "of", "and", "or", "for", "to", "a", "an", "in", "its", "on", "our", "we"),
+    *("with", "them"),
+}
 # Abbreviations people write in headings for words of the clause titles.
 _ABBREVIATIONS = {"qms": "quality management system", "mgmt": "management"}
 # Parentheses at the end of a heading that hold more than a number: "(ISO 9001:2015, Clause
@@ -486,7 +491,9 @@ _HEADING_KEYWORD_RE = re.compile(
 )
 
 
-def _words(text: str) -> list[str]:
+def title_words(text: str) -> list[str]:
+    """The words of a title or heading as titles are compared: case-folded, British spellings
+    and abbreviations ("QMS") spelt out as the standard writes them, small words left out."""
     text = unicodedata.normalize("NFKC", text).casefold()
     words = re.findall(r"[a-z0-9]+", text)
     expanded = [part for w in words for part in _ABBREVIATIONS.get(w, w).split()]
@@ -500,7 +507,7 @@ def title_matches(heading_rest: str, title: str) -> bool:
     externally provided processes" match their clauses; "Confirm the workflow" does not
     match 4.1 "Understanding the organization and its context".
     """
-    got, want = _words(heading_rest), _words(title)
+    got, want = title_words(heading_rest), title_words(title)
     if not got or not want:
         return False
     if got == want:

@@ -14,6 +14,7 @@ from qmsdocs.findings import Finding
 from qmsdocs.sourcefiles import LineLocator
 
 __all__ = [
+    "DRAFT_STATUSES",
     "Declaration",
     "Exclusion",
     "LineLocator",
@@ -21,6 +22,10 @@ __all__ = [
     "Reference",
     "TermUse",
 ]
+
+
+# Document statuses whose content is not approved yet.
+DRAFT_STATUSES = ("draft", "in-review")
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,6 +41,9 @@ class Declaration:
         section_title: The heading's text.
         source: "front-matter" or "heading".
         document_status: The page's document control status, if it is a controlled page.
+        words: Words of prose in what addresses the clause: the heading's section (its
+            subsections included), or the whole page for a front-matter declaration.
+        prompted: Whether that section (or page) still holds a template prompt ("To do").
     """
 
     catalogue: str
@@ -46,6 +54,14 @@ class Declaration:
     section_title: str | None = None
     source: Literal["front-matter", "heading"] = "front-matter"
     document_status: str | None = None
+    words: int | None = None
+    prompted: bool = False
+
+    @property
+    def drafted(self) -> bool:
+        """Written but not approved: its document is a draft or in review, or what addresses
+        the clause still holds a template prompt."""
+        return self.prompted or self.document_status in DRAFT_STATUSES
 
 
 @dataclass(frozen=True, slots=True)

@@ -22,7 +22,7 @@ from qmsdocs.documents import DocumentControl, review_state
 from qmsdocs.glossary import TermUse, anchor, letters
 from qmsdocs.layout import Layout
 from qmsdocs.manual import Declaration
-from qmsdocs.records import Reference
+from qmsdocs.records import DRAFT_STATUSES, Reference
 from qmsdocs.standards import Clause
 from qmsdocs.vocabulary import Term, Vocabulary
 
@@ -120,8 +120,10 @@ class Views:
                 seen.add(key)
                 location = self.location(declaration.page, declaration.section)
                 # Coverage from a document that is not yet approved is shown as such.
-                if declaration.document_status in ("draft", "in-review"):
+                if declaration.document_status in DRAFT_STATUSES:
                     location["draft"] = declaration.document_status.replace("-", " ")
+                elif declaration.prompted:
+                    location["draft"] = "to do"
                 result.append(location)
         return result
 
@@ -141,6 +143,8 @@ class Views:
             "clause": self.clause_link(verdict.clause),
             "status": verdict.status,
             "label": verdict.label,
+            "how": how_covered(verdict),
+            "thin": verdict.thin,
             "gated": verdict.gated,
             "depth": verdict.clause.depth,
             "addressed_by": self.declarations(verdict.addressed_by),
@@ -164,6 +168,7 @@ class Views:
                     "clause": self.clause_link(summary.clause) if summary.clause else None,
                     "required": summary.required,
                     "covered": summary.covered,
+                    "drafted": summary.drafted,
                     "not_applicable": summary.not_applicable,
                     "missing": summary.missing,
                     "percent": summary.percent,
@@ -186,6 +191,24 @@ class Views:
                 )
             rows.append({"url": self.url_for(page, None), "title": title, "clauses": clauses})
         return rows
+
+
+def how_covered(verdict: ClauseVerdict) -> str:
+    """How strongly a clause is covered, in a few words for the matrix and the clause page."""
+    kind = verdict.kind
+    if kind == "front-matter":
+        how = "declared in front matter"
+    elif kind == "heading":
+        words = verdict.words
+        how = "cited by a heading" + (f" ({words} words)" if words is not None else "")
+    elif kind == "parent":
+        sources = {d.source for d in verdict.inherited}
+        how = f"through {verdict.through}" + (
+            " (front matter)" if sources == {"front-matter"} else " (a heading)"
+        )
+    else:
+        return ""
+    return how + (": in name only" if verdict.thin else "")
 
 
 def render_clause_status(

@@ -5,13 +5,14 @@ search, tooltips, mkdocs-macros with a small `plugins/macros.py`), a `docs/` ske
 order of the standard's clauses 4 to 10, and an empty organisation glossary. Every page
 declares the clauses it is meant to address (`clauses:`), is a controlled document in status
 `draft`, and carries "To do" prompts (Material admonitions) in our own words. So the fresh
-site builds and passes the publishing gate at once, its coverage page marks every clause as
-addressed by a draft, and `pending_pages` (for `qmsdocs check`) lists the pages still to do.
+site serves at once: its coverage page marks every clause as drafted, not approved, and
+`mkdocs build` refuses it until pages are approved (or the site sets `publish_drafts`);
+`pending_pages` (for `qmsdocs check`) lists the pages still to do.
 
 The starter text lives in `qmsdocs/starter/<language>.yml` (English and German). Clause lists
 are checked against the chosen catalogue: clauses it does not have are dropped, and a required
 clause no page declares is added to a page of its top-level clause (or to a page of its own),
-so the skeleton passes the gate for any catalogue.
+so the skeleton addresses every required clause of any catalogue.
 
 Writing never deletes a file and never overwrites one: a folder that is not empty is refused
 unless `force` is given, and even then existing files are skipped and reported.

@@ -121,6 +121,13 @@ class QMSConfig(base.Config):
     They are marked as drafts on the coverage page either way. Superseded documents never
     count."""
 
+    publish_drafts = c.Type(bool, default=False)
+    """Whether `mkdocs build` publishes a manual in which some required clause is addressed
+    only by drafts (documents in draft or in review, or sections that still hold "To do"
+    prompts). By default such a clause is an error (`drafted-clause`), as a missing one is;
+    with `true` the manual is published, and its coverage page still says "drafted, not
+    approved" for those clauses. `mkdocs serve` only warns either way."""
+
     review_warning_days = c.Type(int, default=30)
     """A review due within this many days is reported (`review-due-soon`, a warning). An
     overdue review is an error (`review-overdue`; change it with `checks:`)."""
@@ -170,6 +177,7 @@ def rules_from(config: QMSConfig) -> Rules:
         heading_mode=config.heading_coverage,  # type: ignore[arg-type]
         parent_covers_children=config.parent_covers_children,
         count_drafts=config.count_drafts,
+        publish_drafts=config.publish_drafts,
         document_fields=tuple(config.document_fields),
         review_warning_days=config.review_warning_days,
         gate_editions=config.gate_editions,

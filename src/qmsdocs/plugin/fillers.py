@@ -145,6 +145,7 @@ def _coverage_status(fill: Fill, args: list[str]) -> str:
         complete=coverage.complete,
         missing=[views.clause_link(c) for c in coverage.missing()],
         summary=views.summaries()[-1],
+        publish_drafts=coverage.publish_drafts,
     )
 
 

@@ -7,7 +7,14 @@ from collections.abc import Mapping
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import get_plugin_logger
 
-from qmsdocs.findings import ADOPTION_ADVICE, Finding, Severity, apply_severities, report_lines
+from qmsdocs.findings import (
+    ADOPTION_ADVICE,
+    Finding,
+    Severity,
+    apply_severities,
+    draft_advice,
+    report_lines,
+)
 
 __all__ = ["report"]
 
@@ -35,11 +42,15 @@ def report(findings: list[Finding], checks: Mapping[str, str], *, gate: bool = T
         if advice:
             log.info(ADOPTION_ADVICE)
         return
+    drafted = draft_advice(findings)
     if not gate:
         for text in errors:
             log.warning(f"{text} (`mkdocs build` stops on this)")
+        if drafted:
+            log.warning(drafted)
         return
     count = sum(f.severity is Severity.ERROR for f in findings)
     listed = "\n".join(f"  - {text}" for text in errors)
     message = f"qmsdocs: the manual was not published: {count} error(s).\n{listed}"
+    message += f"\n{drafted}" if drafted else ""
     raise PluginError(message + (f"\n{ADOPTION_ADVICE}" if advice else ""))
