@@ -10,17 +10,24 @@ counted: they are the template's, not the author's.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from itertools import accumulate
 
 from qmsdocs.prompts import TODO_RE
+from qmsdocs.prose import OPAQUE
 
 __all__ = ["Extent", "Sections"]
 
-_WORD_RE = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*")
-_INDENT_RE = re.compile(r"^[ \t]*")
+
+# Words are what stands between spaces once hidden text (code, HTML, link targets) is gone: a
+# count made in C, for it runs over every page of the manual. Markdown punctuation standing
+# alone ("|" in a table, "-" of a list) counts too; the threshold it feeds is a rough one.
+# What every prompt holds (`TODO_RE`), looked for before the pattern is.
+_PROMPT_MARKS = ("!!!", "???", "[TODO", "[todo", "[Todo")
+
+
+def _words(text: str) -> int:
+    return len(text.replace(OPAQUE, " ").split())
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,7 +43,7 @@ class Extent:
 
 
 class Sections:
-    """The extent of each section of one page.
+    """The extent of each section of one page, counted when asked for.
 
     Arguments:
         prose: The page body's prose (`qmsdocs.prose.prose_text`: code, HTML and headings
@@ -46,35 +53,41 @@ class Sections:
     """
 
     def __init__(self, prose: str, first_line: int, headings: Sequence[tuple[int, int]]) -> None:
-        words: list[int] = []
-        prompts: list[int] = []
+        self._lines = prose.split("\n")
+        self._first_line = first_line
+        self._headings = list(headings)
+        # Most pages hold no prompt: one search says so, and their words are counted a whole
+        # stretch at a time.
+        self._prompts: dict[int, int] = {}  # line index -> prompts opened on it
+        self._prompt_text: set[int] = set()  # line indexes whose words are a prompt's
+        if any(mark in prose for mark in _PROMPT_MARKS) and TODO_RE.search(prose):
+            self._find_prompts()
+        self.page = self._extent(0, len(self._lines))
+
+    def _find_prompts(self) -> None:
         prompt_indent: int | None = None  # inside a prompt admonition opened at this indent
-        for line in prose.split("\n"):
+        for index, line in enumerate(self._lines):
             stripped = line.strip()
-            indent = len(_INDENT_RE.match(line).group(0))  # type: ignore[union-attr]
+            indent = len(line) - len(line.lstrip(" \t"))
             if prompt_indent is not None and (not stripped or indent > prompt_indent):
-                words.append(0)
-                prompts.append(0)
+                self._prompt_text.add(index)
                 continue
             prompt_indent = None
-            found = (
-                len(TODO_RE.findall(line)) if ("!!!" in line or "???" in line or "[" in line) else 0
-            )
-            if found and stripped[:3] in ("!!!", "???"):
-                prompt_indent = indent
-            prompts.append(found)
-            words.append(0 if found else len(_WORD_RE.findall(line)))
-        self._first_line = first_line
-        self._words = [0, *accumulate(words)]
-        self._prompts = [0, *accumulate(prompts)]
-        self._headings = list(headings)
-        self.page = self._extent(0, len(words))
+            found = len(TODO_RE.findall(line))
+            if found:
+                self._prompts[index] = found
+                self._prompt_text.add(index)
+                if stripped[:3] in ("!!!", "???"):
+                    prompt_indent = indent
 
     def _extent(self, start: int, stop: int) -> Extent:
         """Lines `start` to `stop` (indexes in the body, `stop` excluded)."""
-        return Extent(
-            self._words[stop] - self._words[start], self._prompts[stop] - self._prompts[start]
-        )
+        if not self._prompt_text:
+            return Extent(_words("\n".join(self._lines[start:stop])), 0)
+        kept = [i for i in range(start, stop) if i not in self._prompt_text]
+        text = "\n".join(self._lines[i] for i in kept)
+        prompts = sum(count for index, count in self._prompts.items() if start <= index < stop)
+        return Extent(_words(text), prompts)
 
     def under(self, line: int) -> Extent:
         """The section under the heading at source line `line` (its subsections included)."""
@@ -85,6 +98,6 @@ class Sections:
                 (other for other, depth in self._headings[index + 1 :] if depth <= level),
                 None,
             )
-            stop = len(self._words) - 1 if end is None else end - self._first_line
+            stop = len(self._lines) if end is None else end - self._first_line
             return self._extent(line - self._first_line + 1, stop)
         raise KeyError(line)
