@@ -59,7 +59,7 @@ def test_a_section_counts_its_own_words_and_its_subsections() -> None:
 def test_prompts_and_their_text_are_not_the_authors_words() -> None:
     sections = _sections(
         '## 7.2 Competence\n\n!!! warning "To do"\n    Describe how you decide who is competent\n'
-        "    for each role.\n\nWe train.\n\n## 7.3 Awareness\n\nSee [TODO: write this].\n"
+        "    for each role.\n\nWe train.\n\n## 7.3 Awareness\n\nSee [ToDo: write this].\n"
     )
     competence = sections.under(1)
     assert (competence.words, competence.prompts) == (2, 1)

@@ -91,7 +91,6 @@ class PageAssessment:
         declarations: Clauses it addresses: front matter, then headings (by line).
         references: Clauses its prose cites (never coverage).
         findings: The problems found on the page.
-        words: Words of prose in its body.
         named: Subclauses of what it declares that it names by title (looked for only on a
             page that declares a clause with subclauses; `qmsdocs.mentions`).
     """
@@ -103,7 +102,6 @@ class PageAssessment:
     declarations: list[Declaration] = field(default_factory=list)
     references: list[Reference] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)
-    words: int = 0
     named: frozenset[str] = frozenset()
 
     @property
@@ -191,7 +189,6 @@ class Assessor:
         if result.title is None:
             result.title = next((h.text for h in result.headings if h.level == 1), None)
         sections = Sections(prose, body_line, [(h.line, h.level) for h in result.headings])
-        result.words = sections.page.words
         result.declarations = [
             *(
                 replace(d, words=sections.page.words, prompted=sections.page.prompted)

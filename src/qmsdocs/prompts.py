@@ -9,7 +9,7 @@ import re
 
 from qmsdocs.sourcefiles import code_lines
 
-__all__ = ["TODO_RE", "count_prompts"]
+__all__ = ["TODO_RE", "count_prompts", "may_hold_prompt"]
 
 # An admonition titled "To do" (English, German) or of type `todo`, or a "[TODO" marker.
 TODO_RE = re.compile(
@@ -20,10 +20,15 @@ TODO_RE = re.compile(
 )
 
 
+def may_hold_prompt(text: str) -> bool:
+    """False for text that cannot hold a prompt (most text): `TODO_RE` need not run on it."""
+    return "!!!" in text or "???" in text or ("[" in text and "[todo" in text.lower())
+
+
 def count_prompts(body: str) -> int:
     """How many prompts a page's Markdown holds outside code."""
     return sum(
         len(TODO_RE.findall(line))
         for _index, line, is_code in code_lines(body.split("\n"))
-        if not is_code and ("!!!" in line or "???" in line or "[" in line)
+        if not is_code and may_hold_prompt(line)
     )

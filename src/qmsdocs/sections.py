@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from qmsdocs.prompts import TODO_RE
+from qmsdocs.prompts import TODO_RE, may_hold_prompt
 from qmsdocs.prose import OPAQUE
 
 __all__ = ["Extent", "Sections"]
@@ -22,10 +22,6 @@ __all__ = ["Extent", "Sections"]
 # Words are what stands between spaces once hidden text (code, HTML, link targets) is gone: a
 # count made in C, for it runs over every page of the manual. Markdown punctuation standing
 # alone ("|" in a table, "-" of a list) counts too; the threshold it feeds is a rough one.
-# What every prompt holds (`TODO_RE`), looked for before the pattern is.
-_PROMPT_MARKS = ("!!!", "???", "[TODO", "[todo", "[Todo")
-
-
 def _words(text: str) -> int:
     return len(text.replace(OPAQUE, " ").split())
 
@@ -60,7 +56,7 @@ class Sections:
         # stretch at a time.
         self._prompts: dict[int, int] = {}  # line index -> prompts opened on it
         self._prompt_text: set[int] = set()  # line indexes whose words are a prompt's
-        if any(mark in prose for mark in _PROMPT_MARKS) and TODO_RE.search(prose):
+        if may_hold_prompt(prose) and TODO_RE.search(prose):
             self._find_prompts()
         self.page = self._extent(0, len(self._lines))
 
@@ -73,7 +69,7 @@ class Sections:
                 self._prompt_text.add(index)
                 continue
             prompt_indent = None
-            found = len(TODO_RE.findall(line))
+            found = len(TODO_RE.findall(line)) if may_hold_prompt(line) else 0
             if found:
                 self._prompts[index] = found
                 self._prompt_text.add(index)
