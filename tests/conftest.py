@@ -82,9 +82,8 @@ class Site:
         """The HTML of the page built from docs/`src`, whatever `use_directory_urls` says."""
         stem = src.removesuffix(".md")
         if self.config.use_directory_urls:
-            name = "index.html" if stem.endswith("index") else f"{stem}/index.html"
-            if stem == "index":
-                name = "index.html"
+            index = stem == "index" or stem.endswith("/index")
+            name = f"{stem}.html" if index else f"{stem}/index.html"
         else:
             name = f"{stem}.html"
         return self.html(name)

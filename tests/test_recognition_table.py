@@ -48,11 +48,11 @@ CITATIONS: dict[str, tuple[str, list[tuple[str, tuple[str, ...], tuple[str, ...]
         [("iso9001-2015", ("8.5.1",), ())],
     ),
     "section-sign range, en dash": (
-        "§§ 7.5.2–7.5.3 cover it",
+        "Under ISO 9001: §§ 7.5.2–7.5.3 cover it",
         [("iso9001-2015", ("7.5.2", "7.5.3"), ())],
     ),
     "section-sign list": (
-        "§6.1, §6.2, §6.3 in turn",
+        "ISO 9001 applies. §6.1, §6.2, §6.3 in turn",
         [("iso9001-2015", ("6.1", "6.2", "6.3"), ())],
     ),
     "range then list, one unknown": (

@@ -9,6 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from qmsdocs.binding import Binding
 from qmsdocs.references import Recognizer, citation_findings
 from qmsdocs.standards import load_builtin_catalogue
 
@@ -32,6 +33,28 @@ def linked_text(recognizer: Recognizer, text: str) -> list[str]:
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
+        ("per §9.3.", ["9.3"]),
+        ("per § 8.5.2, the", ["8.5.2"]),
+        ("§§ 7.5.2–7.5.3", ["7.5.2", "7.5.3"]),
+        ("§§ 7.5.2-7.5.3", ["7.5.2", "7.5.3"]),
+        ("§6.1, §6.2, §6.3", ["6.1", "6.2", "6.3"]),
+        ("see Annex A.4 on risk", ["A.4"]),
+        ("Annex A explains", ["A"]),
+    ],
+)
+def test_a_bare_section_sign_or_annex_links_where_the_standard_is_named(
+    recognizer: Recognizer, text: str, expected: list[str]
+) -> None:
+    page = Binding("iso9001-2015", None, True, "the page declares ISO 9001 clauses")
+    assert [link.clause_id for c in recognizer.scan(text, page) for link in c.links] == expected
+    # Where nothing names ISO 9001, "§ 7" is far more often a document's own section.
+    assert linked(recognizer, text) == []
+    assert linked(recognizer, f"ISO 9001 sets the order. {text}") == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
         ("as clause 7.5.3 requires", ["7.5.3"]),
         ("Clause 9.3.2 lists the inputs", ["9.3.2"]),
         ("see sub-clause 8.5.1.", ["8.5.1"]),
@@ -39,11 +62,6 @@ def linked_text(recognizer: Recognizer, text: str) -> list[str]:
         ("ISO 9001:2015 8.4 applies", ["8.4"]),
         ("ISO 9001 Clause 4.1", ["4.1"]),
         ("ISO 9001:2015, Clause 9.1", ["9.1"]),
-        ("per §9.3.", ["9.3"]),
-        ("per § 8.5.2, the", ["8.5.2"]),
-        ("§§ 7.5.2–7.5.3", ["7.5.2", "7.5.3"]),
-        ("§§ 7.5.2-7.5.3", ["7.5.2", "7.5.3"]),
-        ("§6.1, §6.2, §6.3", ["6.1", "6.2", "6.3"]),
         ("clauses 5.1 - 5.3 and 9.3", ["5.1", "5.3", "9.3"]),
         ("Clauses 4-10", ["4", "10"]),
         ("clauses 4 to 10", ["4", "10"]),
@@ -55,8 +73,6 @@ def linked_text(recognizer: Recognizer, text: str) -> list[str]:
         ("DIN EN ISO 9001:2015 Abschnitt 8.5", ["8.5"]),
         ("EN ISO 9001 section 7.1.5", ["7.1.5"]),
         ("clause 4.4.1", ["4.4.1"]),
-        ("see Annex A.4 on risk", ["A.4"]),
-        ("Annex A explains", ["A"]),
         ("(Clause 9.1)", ["9.1"]),
         ("## General Requirements (clause 9.1.1)", ["9.1.1"]),
         ("siehe Kapitel 4.1", ["4.1"]),
@@ -78,7 +94,6 @@ def test_notations_link(recognizer: Recognizer, text: str, expected: list[str]) 
     [
         ("clause 8.5.1 b) asks", ["8.5.1 b)"]),
         ("clause 7.5.3.2(b)", ["7.5.3.2(b)"]),
-        ("§§ 7.5.2–7.5.3", ["7.5.2", "7.5.3"]),
         ("ISO 9001:2015 8.4", ["8.4"]),
     ],
 )
@@ -190,7 +205,6 @@ def test_backward_range_is_a_finding(recognizer: Recognizer) -> None:
     [
         ("clauses 5.1 - 5.3", ["5.1", "5.2", "5.3"]),
         ("Clauses 4-10", [str(n) for n in range(4, 11)]),
-        ("§§ 7.5.2–7.5.3", ["7.5.2", "7.5.3"]),
         ("clauses 8.5.6 to 8.7", ["8.5.6", "8.6", "8.7"]),
         ("clause 9.1 and 9.1", ["9.1"]),
     ],
@@ -201,9 +215,35 @@ def test_ranges_expand_to_the_clauses_they_span(
     assert [c for citation in recognizer.scan(text) for c in citation.clauses] == cited
 
 
-def test_binding_resets_at_sentence_end(recognizer: Recognizer) -> None:
+def test_a_standard_named_earlier_in_the_paragraph_binds_its_numbers(
+    recognizer: Recognizer,
+) -> None:
     text = "ISO 13485 asks for design controls. Our clause 8.4 process differs."
-    assert linked(recognizer, text) == ["8.4"]
+    assert linked(recognizer, text) == []
+    assert recognizer.scan(text)[0].binding == Binding(
+        None,
+        "ISO 13485",
+        True,
+        "ISO 13485 is named earlier in the paragraph, list item or table row",
+    )
+
+
+def test_a_law_binds_only_its_own_sentence(recognizer: Recognizer) -> None:
+    # "HIPAA" or "GDPR" named in passing does not own the next sentence's clause numbers.
+    assert linked(recognizer, "HIPAA applies to patient data. See clause 7.5.3.") == ["7.5.3"]
+    assert linked(recognizer, "GDPR applies; clause 7.5.3 too.") == ["7.5.3"]
+    assert linked(recognizer, "Under HIPAA clause 8.4 means the contract.") == []
+
+
+def test_two_standards_named_together_leave_the_number_unbound(recognizer: Recognizer) -> None:
+    for text in (
+        "ISO 9001 and ISO 14001 clause 6.1",
+        "Both ISO 9001 and ISO 14001 require it (clause 6.1).",
+        "ISO 9001/ISO 14001 clause 6.1",
+    ):
+        citations = recognizer.scan(text)
+        assert [c.catalogue for c in citations] == [None], text
+        assert citations[0].binding is not None and citations[0].binding.ambiguous, text
 
 
 def test_binding_follows_the_last_standard_named(recognizer: Recognizer) -> None:

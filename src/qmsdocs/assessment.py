@@ -26,7 +26,10 @@ import re
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
+from typing import Any
 
+from qmsdocs.binding import Binding, load_known_standards
+from qmsdocs.blocks import Block, prose_blocks
 from qmsdocs.coverage import Coverage, compute_coverage
 from qmsdocs.documents import DEFAULT_REQUIRED, DocumentControl, check_documents, today
 from qmsdocs.editions import Editions
@@ -42,14 +45,23 @@ from qmsdocs.manual import (
 )
 from qmsdocs.mentions import TitleIndex
 from qmsdocs.prose import prose_text
-from qmsdocs.records import Declaration, Exclusion, Reference
-from qmsdocs.references import Recognizer, citation_findings
+from qmsdocs.records import Declaration, Exclusion, Reference, Unlinked
+from qmsdocs.references import Citation, Recognizer, citation_findings
+from qmsdocs.scopes import PageScopes, cell_binding, label_binding, page_binding
 from qmsdocs.sections import Sections
 from qmsdocs.sourcefiles import LineLocator, mask_code, split_front_matter
 from qmsdocs.transition import carry_declarations, carry_exclusions
 from qmsdocs.vocabulary import Vocabulary
 
-__all__ = ["Assessment", "Assessor", "PageAssessment", "Rules", "assess", "attach_sections"]
+__all__ = [
+    "Assessment",
+    "Assessor",
+    "PageAssessment",
+    "Rules",
+    "assess",
+    "attach_sections",
+    "make_recognizer",
+]
 
 # `[text](clause:8.4)`, `[text](term:nonconforming output)`, `[interested parties](term:)`.
 _EXPLICIT_LINK_RE = re.compile(
@@ -68,6 +80,7 @@ class Rules:
     document_fields: Sequence[str] = DEFAULT_REQUIRED
     review_warning_days: int = 30
     gate_editions: str = "standard"  # "standard" | "all"
+    other_standards: tuple[Any, ...] = ()  # the site's additions to `KnownStandards`
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,6 +106,10 @@ class PageAssessment:
         findings: The problems found on the page.
         named: Subclauses of what it declares that it names by title (looked for only on a
             page that declares a clause with subclauses; `qmsdocs.mentions`).
+        binding: What the page as a whole is about (`qmsdocs.scopes.page_binding`); the
+            renderer binds the page's numbers from it, as this reading does.
+        unlinked: Citations bound to no loaded catalogue (another standard, another
+            document, an ambiguous pair), with why: `qmsdocs explain` lists them.
     """
 
     path: str
@@ -103,6 +120,8 @@ class PageAssessment:
     references: list[Reference] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)
     named: frozenset[str] = frozenset()
+    binding: Binding | None = None
+    unlinked: list[Unlinked] = field(default_factory=list)
 
     @property
     def document(self) -> DocumentControl | None:
@@ -151,6 +170,12 @@ class Assessment:
         return (page.title if page else None) or path
 
 
+def make_recognizer(editions: Editions, rules: Rules) -> Recognizer:
+    """The clause recogniser for a manual: its editions, the other standards it may name."""
+    known = load_known_standards(rules.other_standards)
+    return Recognizer(editions.catalogues, editions.correspondences, known)
+
+
 class Assessor:
     """Reads pages and draws the verdict, for one manual with one set of rules.
 
@@ -170,7 +195,7 @@ class Assessor:
     ) -> None:
         self.editions = editions
         self.rules = rules or Rules()
-        self.recognizer = recognizer or Recognizer(editions.catalogues, editions.correspondences)
+        self.recognizer = recognizer or make_recognizer(editions, self.rules)
         self.vocabulary = vocabulary
         self._titles = TitleIndex(editions.primary)
 
@@ -189,14 +214,21 @@ class Assessor:
         if result.title is None:
             result.title = next((h.text for h in result.headings if h.level == 1), None)
         sections = Sections(prose, body_line, [(h.line, h.level) for h in result.headings])
+        blocks = prose_blocks(prose, [h.line - body_line for h in result.headings])
+        labels = self._labels(prose, blocks)
+        scopes = self._scopes(result, labels, bool(front.clauses))
+        headings = self._heading_declarations(result, sections, scopes)
+        if headings and scopes.lead == self.recognizer.site_default:
+            # A page that addresses clauses by its headings is about the manual's standard.
+            scopes = self._scopes(result, labels, True)
         result.declarations = [
             *(
                 replace(d, words=sections.page.words, prompted=sections.page.prompted)
                 for d in front.clauses
             ),
-            *self._heading_declarations(result, sections),
+            *headings,
         ]
-        self._read_prose(result, body, prose, body_line)
+        self._read_prose(result, body, prose, body_line, blocks, scopes)
         if any(self._has_subclauses(d.clause) for d in result.declarations):
             result.named = frozenset(
                 self._titles.named_in(prose + "\n" + "\n".join(h.text for h in result.headings))
@@ -205,11 +237,43 @@ class Assessor:
         front.data = {}
         return result
 
+    def _labels(self, prose: str, blocks: list[Block]) -> dict[int | None, Binding]:
+        """Per section, the binding its first label line about a standard gives."""
+        labels: dict[int | None, Binding] = {}
+        for block in blocks:
+            if (
+                block.section not in labels
+                and block.header is None
+                and not block.before
+                and prose.find(":", block.start, block.end) >= 0
+            ):
+                found = label_binding(self.recognizer, prose[block.start : block.end])
+                if found is not None:
+                    labels[block.section] = found
+        return labels
+
+    def _scopes(
+        self, page: PageAssessment, labels: dict[int | None, Binding], declares: bool
+    ) -> PageScopes:
+        """What each part of the page is about (`qmsdocs.scopes`); sets `page.binding`."""
+        title = page.front.data.get("title")
+        page.binding = page_binding(
+            self.recognizer,
+            page.front.standard,
+            title if isinstance(title, str) else None,
+            declares,
+        )
+        return PageScopes.build(
+            self.recognizer, page.binding, [(h.level, h.text) for h in page.headings], labels
+        )
+
     def _has_subclauses(self, clause: str) -> bool:
         catalogue = self.editions.primary
         return clause in catalogue and not catalogue.is_leaf(clause)
 
-    def _heading_declarations(self, page: PageAssessment, sections: Sections) -> list[Declaration]:
+    def _heading_declarations(
+        self, page: PageAssessment, sections: Sections, scopes: PageScopes
+    ) -> list[Declaration]:
         """What the page's headings address. An overview heading ("Planning (Clause 6)") is a
         reference to its clauses; on a page that numbers its own sections, bare numbers cite
         nothing (`_numbers_its_own_sections`)."""
@@ -218,8 +282,8 @@ class Assessor:
             return []
         catalogue = self.editions.primary
         cited = [
-            (heading, cite_heading(heading.text, catalogue, self.recognizer, mode))
-            for heading in page.headings
+            (heading, cite_heading(heading.text, catalogue, self.recognizer, mode, context))
+            for heading, context in zip(page.headings, scopes.parents, strict=True)
         ]
         own_numbers = mode == "titles" and _numbers_its_own_sections(cited)
         declarations = []
@@ -255,25 +319,52 @@ class Assessor:
             ]
         return declarations
 
-    def _read_prose(self, page: PageAssessment, body: str, prose: str, body_line: int) -> None:
+    def _read_prose(
+        self,
+        page: PageAssessment,
+        body: str,
+        prose: str,
+        body_line: int,
+        blocks: list[Block],
+        scopes: PageScopes,
+    ) -> None:
         """Prose citations and explicit links: references, and findings for unknown ones."""
         locator = LineLocator(prose, body_line)
         recognizer = self.recognizer
-        for citation in recognizer.scan(prose):
+        for citation in self._citations(prose, blocks, scopes):
+            line = locator.line_at(citation.start)
+            binding = citation.binding
+            why = binding.why if binding is not None else ""
             if citation.catalogue is None:
+                target = binding.target if binding is not None else "unbound"
+                page.unlinked.append(Unlinked(page.path, line, citation.text, target, why))
+                if binding is not None and binding.ambiguous:
+                    page.findings.append(_ambiguous(citation, binding, page.path, line))
                 continue
             catalogue = recognizer.catalogue(citation.catalogue)
-            line = locator.line_at(citation.start)
             if citation.unknown:
                 page.findings += citation_findings(citation, catalogue, page.path, line, recognizer)
             page.references += [
-                Reference(catalogue.id, clause_id, page.path, None, citation.text, line)
+                Reference(catalogue.id, clause_id, page.path, None, citation.text, line, why)
                 for clause_id in citation.clauses
             ]
         if "](term:" in body or "](clause:" in body:  # rare: most pages have none
             code_free, _fenced = mask_code(body)
             for match in _EXPLICIT_LINK_RE.finditer(code_free):
                 self._explicit_link(page, match, locator.line_at(match.start()))
+
+    def _citations(self, prose: str, blocks: list[Block], scopes: PageScopes) -> list[Citation]:
+        """The citations of the prose, each read in its block and bound in its context."""
+        recognizer = self.recognizer
+
+        def context_of(index: int) -> Binding:
+            block = blocks[index]
+            context = scopes.at(block.section)
+            if block.header is not None or block.before:
+                context = cell_binding(recognizer, context, block.header, block.before)
+            return context
+
+        return recognizer.scan_blocks(prose, [(b.start, b.end) for b in blocks], context_of)
 
     def _explicit_link(self, page: PageAssessment, match: re.Match[str], line: int) -> None:
         href, text = match.group("href"), match.group("text")
@@ -363,6 +454,17 @@ class Assessor:
                     if f.code == "missing-clause"
                 ]
         return Assessment(self.editions, by_path, coverages, findings)
+
+
+def _ambiguous(citation: Citation, binding: Binding, path: str, line: int) -> Finding:
+    return Finding(
+        "ambiguous-standard",
+        f"'{citation.text}' is not linked: {binding.why}, so it is not clear whose clause it is",
+        path,
+        line,
+        hint="name the standard right before the number ('ISO 9001 clause 6.1')",
+        severity=Severity.INFO,
+    )
 
 
 def _mentions(pages: Iterable[PageAssessment], catalogue: str) -> dict[str, set[str]]:

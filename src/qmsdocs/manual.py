@@ -29,10 +29,12 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
+from qmsdocs.binding import Binding
 from qmsdocs.documents import DEFAULT_REQUIRED, DocumentControl, read_document
 from qmsdocs.findings import Finding, QMSDataError, Severity
 from qmsdocs.records import Declaration, Exclusion
 from qmsdocs.references import Recognizer
+from qmsdocs.scopes import read_standard_key
 from qmsdocs.sourcefiles import code_lines, split_front_matter
 from qmsdocs.standards import CLAUSE_ID_RE, Catalogue
 from qmsdocs.yamlio import line_of, parse_yaml
@@ -79,6 +81,7 @@ class FrontMatter:
     exclusions: list[Exclusion] = field(default_factory=list)
     options: PageOptions = field(default_factory=PageOptions)
     document: DocumentControl | None = None
+    standard: Binding | None = None  # `standard:`, what the page's clause numbers belong to
     data: dict[str, Any] = field(default_factory=dict)
     findings: list[Finding] = field(default_factory=list)
     body_line: int = 1  # line of the file on which the Markdown body starts
@@ -233,6 +236,11 @@ def read_front_matter(
     _read_clauses(result, data, catalogue, recognizer)
     _read_exclusions(result, data, catalogue, recognizer)
     _read_options(result, data)
+    if "standard" in data:
+        result.standard, problem = read_standard_key(
+            recognizer, data["standard"], page, line_of(data, "standard")
+        )
+        result.findings += [problem] if problem else []
     if result.document is not None:
         status = result.document.status
         result.clauses = [replace(d, document_status=status) for d in result.clauses]
@@ -537,19 +545,31 @@ def cite_heading(
     catalogue: Catalogue,
     recognizer: Recognizer,
     mode: HeadingMode = "titles",
+    context: Binding | None = None,
 ) -> HeadingCitation | None:
-    """The clause a heading cites, if it cites one of `catalogue` (module docstring: the rule)."""
+    """The clause a heading cites, if it cites one of `catalogue` (module docstring: the rule).
+
+    `context` is what the enclosing section is about (`qmsdocs.scopes`): in a section about
+    ISO 22301, "## 9.3 Management review" is ISO 22301's clause, whatever its title; only a
+    heading that names the standard itself ("## ISO 9001 9.3 ...") cites ours there.
+    """
     if mode == "off" or not _may_cite_clause(text):
         return None
     text = " ".join(text.split())
+    if context is not None and context.catalogue != catalogue.id:
+        # Only a number that names our standard itself can cite it here.
+        return _explicit_citation(text, catalogue, recognizer, context)
+    # Where the section is about our standard, a heading that opens with "§ 7.5" cites it as
+    # surely as one with "Clause 7.5" (in running text, "§ 7" needs the standard named).
+    context = Binding(catalogue.id, None, True, context.why if context else "the heading")
     first = _NUMBER_FIRST_RE.match(text) or _NUMBER_ONLY_RE.match(text)
     # A manual structured strictly by clause: any heading that starts with a clause number
     # (and, as in the titles mode, the explicit and parenthesised forms).
     if mode == "numbers" and first and first.group("number") in catalogue:
         return _citing((first.group("number"),), "number")
     return (
-        _explicit_citation(text, catalogue, recognizer)
-        or _parenthesised_citation(text, catalogue, recognizer)
+        _explicit_citation(text, catalogue, recognizer, context)
+        or _parenthesised_citation(text, catalogue, recognizer, context)
         or (_titled_citation(first, catalogue) if mode == "titles" and first else None)
     )
 
@@ -566,10 +586,10 @@ def _citing(
 
 
 def _explicit_citation(
-    text: str, catalogue: Catalogue, recognizer: Recognizer
+    text: str, catalogue: Catalogue, recognizer: Recognizer, context: Binding
 ) -> HeadingCitation | None:
     """Rule 3: the standard, "Clause" or "Abschnitt" before the number, at the start."""
-    citations = recognizer.scan(text)
+    citations = recognizer.scan(text, context)
     if not citations or citations[0].start != 0:
         return None
     citation = citations[0]
@@ -585,7 +605,7 @@ def _explicit_citation(
 
 
 def _parenthesised_citation(
-    text: str, catalogue: Catalogue, recognizer: Recognizer
+    text: str, catalogue: Catalogue, recognizer: Recognizer, context: Binding
 ) -> HeadingCitation | None:
     """Rule 2: the clause in parentheses at the end, alone or with the standard or words."""
     end = _PARENTHESES_RE.search(text)
@@ -598,7 +618,7 @@ def _parenthesised_citation(
     if trailing is None:
         return None
     inner = trailing.group("inner").strip()
-    citations = recognizer.scan(inner)
+    citations = recognizer.scan(inner, context)
     if not citations or citations[0].start != 0 or citations[0].catalogue != catalogue.id:
         return None
     citation = citations[0]

@@ -32,15 +32,17 @@ from markdown.preprocessors import Preprocessor
 from markdown.treeprocessors import Treeprocessor
 
 from qmsdocs.assessment import Assessor, PageAssessment, attach_sections
+from qmsdocs.binding import Binding
 from qmsdocs.editions import Editions
 from qmsdocs.findings import Finding, QMSDataError, Severity
 from qmsdocs.glossary import TermUse, anchor, tooltip
 from qmsdocs.layout import ClausePage, Layout, relative_href
 from qmsdocs.records import PageRecord
 from qmsdocs.references import Recognizer
+from qmsdocs.scopes import PageScopes, cell_binding, label_binding
 from qmsdocs.standards import Catalogue, Clause, resolve_catalogue
 from qmsdocs.terms import TermMatcher
-from qmsdocs.textruns import Link, Run, insert_links, iter_runs
+from qmsdocs.textruns import Link, Run, insert_links, iter_runs, prose_of
 from qmsdocs.vocabulary import Vocabulary, load_vocabulary
 
 __all__ = ["BuildContext", "PageContext", "QMSExtension", "makeExtension"]
@@ -73,6 +75,9 @@ class PageContext:
     # module's docstring).
     resolve: Callable[[str], str | None] | None = None
     linked_terms: set[str] = field(default_factory=set)
+    # What the page as a whole is about, as its source was read (`PageAssessment.binding`);
+    # None: the site's standard.
+    binding: Binding | None = None
     # (href, tooltip) of each term and clause linked from this page, looked up once per page.
     targets: dict[tuple[str, str], tuple[str, str] | None] = field(default_factory=dict)
 
@@ -311,21 +316,22 @@ class ProseLinkTreeprocessor(_Processor):
         link_terms = page.link_terms != "off" and self.context.glossary_page is not None
         tables = list(root.iter("table"))
         in_tables = {id(element) for table in tables for element in table.iter()}
+        scopes = _RenderedScopes(self.context.recognizer, page, root) if page.link_clauses else None
         used: set[str] = set()
         for run in iter_runs(root, self.md.htmlStash.rawHtmlBlocks, readable_links=_OUR_LINKS):
-            links = self._clause_links(page, run)
+            links = self._clause_links(page, run, scopes) if scopes is not None else []
             if matcher is not None:
                 in_table = bool(in_tables) and id(run.segments[0].element) in in_tables
                 self._term_links(page, run, matcher, link_terms and not in_table, used, links)
             if links:
                 insert_links(run, links)
 
-    def _clause_links(self, page: PageContext, run: Run) -> list[Link]:
-        if not page.link_clauses:
-            return []
+    def _clause_links(self, page: PageContext, run: Run, scopes: _RenderedScopes) -> list[Link]:
         recognizer = self.context.recognizer
         links: list[Link] = []
-        for citation in recognizer.scan(run.text):
+        if not recognizer.may_cite(run.text):
+            return links
+        for citation in recognizer.scan(run.text, scopes.binding(run)):
             if citation.catalogue is None:
                 continue
             catalogue = recognizer.catalogue(citation.catalogue)
@@ -366,6 +372,69 @@ class ProseLinkTreeprocessor(_Processor):
                 continue
             links.append(Link(match.start, match.end, target[0], target[1], TERM_LINK_CLASS))
             page.linked_terms.add(match.key)
+
+
+class _RenderedScopes:
+    """What each block of a rendered page is about, as `qmsdocs.assessment` reads its source:
+    the same `PageScopes`, built from the rendered headings and label lines."""
+
+    def __init__(self, recognizer: Recognizer, page: PageContext, root: etree.Element) -> None:
+        self.recognizer = recognizer
+        headings: list[tuple[int, str]] = []
+        self.index: dict[int, int] = {}  # id(heading element) -> its index
+        labels: dict[int | None, Binding] = {}
+        section: int | None = None
+        self.parents: dict[int, etree.Element] = {}  # id(body cell) -> its row
+        self.headers: dict[int, list[str]] = {}  # id(body row) -> its table's header texts
+        for element in root.iter():
+            tag = element.tag if isinstance(element.tag, str) else ""
+            if tag in _HEADINGS:
+                section = self.index[id(element)] = len(headings)
+                headings.append((int(tag[1]), _heading_text(element)))
+            elif tag in ("p", "li") and section not in labels and _may_be_label(element):
+                found = label_binding(recognizer, prose_of(element))
+                if found is not None:
+                    labels[section] = found
+            elif tag == "table":
+                self._table(element)
+        self.scopes = PageScopes.build(
+            recognizer, page.binding or recognizer.site_default, headings, labels
+        )
+
+    def _table(self, table: etree.Element) -> None:
+        """Note each body cell's row, and its table's header texts."""
+        rows = [row for row in table.iter("tr")]
+        if not rows:
+            return
+        first = rows[0]
+        header = [prose_of(cell) for cell in first] if all(c.tag == "th" for c in first) else []
+        for row in rows[1:] if header else rows:
+            self.headers[id(row)] = header
+            for cell in row:
+                self.parents[id(cell)] = row
+
+    def binding(self, run: Run) -> Binding:
+        heading = run.heading
+        context = self.scopes.at(self.index.get(id(heading)) if heading is not None else None)
+        block = run.block
+        row = self.parents.get(id(block)) if block is not None else None
+        if row is None or block is None:
+            return context
+        cells = list(row)
+        headers = self.headers.get(id(row), [])
+        column = cells.index(block)
+        header = headers[column] if column < len(headers) else None
+        before = " | ".join(prose_of(cell) for cell in cells[:column])
+        return cell_binding(self.recognizer, context, header, before)
+
+
+def _may_be_label(element: etree.Element) -> bool:
+    """Cheap test: the element's first words hold a colon ("**Standard:** ...")."""
+    start = element.text or ""
+    if len(element) and len(start) < 40:
+        start += element[0].text or ""
+        start += element[0].tail or ""
+    return ":" in start[:80]
 
 
 class LinkTargetTreeprocessor(_Processor):
@@ -527,14 +596,17 @@ class QMSExtension(Extension):
         record = self.record
         if record is None or self._source is None:
             return None
+        page = self._read_source(record.page, self._source)
+        attach_sections(page, record.headings)
+        return page
+
+    def _read_source(self, path: str, source: str) -> PageAssessment:
         context = self._build_context()
         catalogue = context.recognizer.default
         assessor = Assessor(
             Editions(catalogue), recognizer=context.recognizer, vocabulary=context.vocabulary
         )
-        page = assessor.page(record.page, self._source)
-        attach_sections(page, record.headings)
-        return page
+        return assessor.page(path, source)
 
     @property
     def findings(self) -> list[Finding]:
@@ -592,11 +664,16 @@ class _StandalonePage(Treeprocessor):
         self.extension = extension
 
     def run(self, root: etree.Element) -> None:
-        context = self.extension._build_context()
-        mode = self.extension.getConfig("link_terms")
+        extension = self.extension
+        context = extension._build_context()
+        mode = extension.getConfig("link_terms")
+        path = extension.getConfig("page_path")
+        # What the page is about is read from its source, as under the plugin.
+        source = extension._source
         context.current = PageContext(
-            self.extension.getConfig("page_path"),
+            path,
             link_terms=mode if mode in LINK_TERMS_MODES else "first",
+            binding=extension._read_source(path, source).binding if source else None,
         )
 
 

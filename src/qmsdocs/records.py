@@ -21,6 +21,7 @@ __all__ = [
     "PageRecord",
     "Reference",
     "TermUse",
+    "Unlinked",
 ]
 
 
@@ -95,6 +96,18 @@ class Reference:
     section: str | None  # id of the heading the citation comes after
     text: str  # the citation as written
     line: int | None = None  # in the page's source
+    why: str = ""  # why it is bound to this catalogue (`qmsdocs.binding.Binding.why`)
+
+
+@dataclass(frozen=True, slots=True)
+class Unlinked:
+    """A clause citation in prose bound to no loaded catalogue, and so not linked."""
+
+    page: str
+    line: int | None
+    text: str  # the citation as written
+    target: str  # what it is bound to: another standard, a document, "unbound", "ambiguous"
+    why: str
 
 
 @dataclass

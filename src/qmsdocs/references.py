@@ -1,13 +1,20 @@
 """Recognise clause references in prose: "clause 7.5.3", "ISO 9001:2015 8.4", "§§ 7.5.2–7.5.3".
 
 The recogniser finds *citations*: a trigger (a standard's designation, or a keyword such as
-"clause" or "§") followed by one or more clause numbers, in lists ("5.1, 5.2 and 5.4") and
-ranges ("4-10"). Each citation is bound to a standard:
+"clause" or "§") followed by one or more clause numbers, in lists ("5.1, 5.2 and 5.4", also
+across titles: "7.1.5 (Monitoring ...) and 8.4") and ranges ("4-10", "4 through 10"). Each
+citation is bound (`qmsdocs.binding.Binding`) to the nearest context that names a standard:
 
-- to the standard named right before it ("ISO 13485:2016 7.2" is not an ISO 9001 clause),
-  or right after it ("clause 7.3 of ISO 13485");
-- otherwise to the last standard named earlier in the same sentence;
-- otherwise to the default catalogue.
+- the citation itself: the standard right before it ("ISO 13485:2016 7.2") or after it
+  ("clause 7.3 of ISO 13485"), or a document ("Privacy Policy §3", "§ 4 below");
+- a standard named earlier in the same sentence, then earlier in the same block (paragraph,
+  list item, table row; a law only binds its own sentence);
+- the context the caller gives: what the table column, the section, the page say
+  (`qmsdocs.scopes`), in the end the site's default catalogue.
+
+Two standards named together ("ISO 9001 and ISO 14001 clause 6.1") leave the number ambiguous.
+A bare "§ 7" or "Annex A" binds to a catalogue only where the context names it: elsewhere it
+is far more often the document's own section or another standard's annex.
 
 How sure the recogniser is decides what happens to a number that names no clause. An
 *explicit* citation ("clause 7.9", "ISO 9001 4.2.3") of a clause that does not exist is a
@@ -21,12 +28,15 @@ or section signs) cannot make it backtrack.
 
 from __future__ import annotations
 
+import bisect
 import re
-from collections.abc import Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field, replace
 from typing import Any
 
+from qmsdocs.binding import Binding, KnownStandards, family, load_known_standards
 from qmsdocs.findings import Finding, Severity
+from qmsdocs.prose import OPAQUE
 from qmsdocs.standards import Catalogue, catalogues_by_alias, normalise_designation
 
 __all__ = ["Citation", "ClauseLink", "Recognizer", "UnknownClause", "citation_findings"]
@@ -53,16 +63,16 @@ _TENTATIVE_KEYWORDS = r"Kapitel|Abschnitte?|Abschnitts|Unterabschnitte?|Annex|An
 # Only after a standard's name does "section" mean the standard's section.
 _AFTER_DESIGNATION_KEYWORDS = r"sections?|requirements?|Abschnitte?|Kapitel|Ziffer|Nr\.|No\."
 
-_TRIGGER_RE = re.compile(
-    rf"""
-    (?P<designation>(?<![\w/-]){_DESIGNATION}(?![\w-]))
+_TRIGGER = rf"""
+    (?P<designation>(?:(?<![\w/-])|(?<=\d/)){_DESIGNATION}(?![\w-]))
   | (?P<regulation>(?<![\w/-])(?:{_REGULATION}))
+  | (?P<named>(?<![\w/-])(?:%s)(?![\w-]))
   | (?P<explicit>(?<![\w-])(?i:{_EXPLICIT_KEYWORDS})(?![\w-]))
   | (?P<tentative>(?<![\w-])(?:{_TENTATIVE_KEYWORDS})(?![\w-])|§§?)
-  | (?P<sentence_end>[.!?;:](?=\s)|\n)
-    """,
-    re.VERBOSE,
-)
+"""
+_DESIGNATION_ONLY_RE = re.compile(_DESIGNATION, re.VERBOSE)
+# Names of other standards (`qmsdocs.binding.KnownStandards`) fill the `named` group.
+_NO_NAME = r"(?!)"
 
 # The places where a trigger of `_TRIGGER_RE` other than a sentence end can start: a character
 # that begins a designation, a regulation or a keyword, at the start of a word ("§" anywhere; a
@@ -81,10 +91,12 @@ _DESIGNATION_AT_END_RE = re.compile(
     rf"(?<![\w/-])(?P<designation>{_DESIGNATION})[\s,:;]*$", re.VERBOSE
 )
 
-# After a designation: an optional comma and keyword, then the first number.
+# After a designation: an optional comma, parenthesis and keyword, then the first number
+# ("ISO 9001, clause 8.4", "ISO 9001 (4 through 10)").
 _AFTER_DESIGNATION_RE = re.compile(
     rf"""
     (?:\s*,)?\s*
+    (?P<paren>\([ \t\u00a0]*)?
     (?P<keyword>(?i:{_EXPLICIT_KEYWORDS}|{_AFTER_DESIGNATION_KEYWORDS})(?![\w-])|§§?)?
     \s*
     """,
@@ -111,7 +123,7 @@ _SEPARATOR_RE = re.compile(
       | (?P<list>,[ \t\u00a0]*(?:and|or|und|oder)?|and|or|&|und|oder|/)
     )
     [ \t\u00a0]*
-    (?:(?:§§?|(?i:(?:sub-?)?clauses?))[ \t\u00a0]*)?
+    (?:(?P<keyword>§§?|(?i:(?:sub-?)?clauses?))[ \t\u00a0]*)?
     """,
     re.VERBOSE,
 )
@@ -130,6 +142,34 @@ _TRAILING_RE = re.compile(
 )
 # German legal style: "§ 8 Abs. 1 MPDG", "§ 257 HGB".
 _LEGAL_TAIL_RE = re.compile(r"[ \t\u00a0]+(?:Abs\.|Absatz|Satz|Nr\.|[A-ZÄÖÜ]{2,}[a-zäöü]*\b)")
+# "(see § 4 below)": the page's own section.
+_HERE_RE = re.compile(r"[ \t\u00a0]*\)?[ \t\u00a0]*(?:below|above|unten|oben)\b")
+# The parenthesis that closes "ISO 9001 (4 through 10)".
+_CLOSE_PAREN_RE = re.compile(r"[ \t\u00a0]*\)")
+# Between two standards named as a list: "ISO 9001 and ISO 14001", "ISO 9001/ISO 14001".
+# A comma alone is no list: "Unlike ISO 14001, ISO 9001 puts this in clause 6.1".
+_STANDARDS_LIST_RE = re.compile(r"[ \t\u00a0]*,?[ \t\u00a0]*(?:and|or|&|/|\+|und|oder)[ \t\u00a0]*")
+# A clause's title in parentheses inside a list of numbers: "7.1.5 (Monitoring and measuring
+# resources) and 8.4". No digits, no nesting, one line: it cannot run away.
+_TITLE_IN_LIST_RE = re.compile(r"[ \t\u00a0]*\([^()\d\n]{1,120}\)")
+
+# A document's name right before a keyword makes the number that document's own section:
+# "Privacy Policy §3", "ai-governance.md §8.1", "Impact assessment template §2", "AI governance
+# principles (§0)", "the "Works Agreement" § 4", a link "[Policy](policy.md) §3" (hidden, as
+# every link is, behind `OPAQUE`), "Handbuch Kapitel 5".
+_DOCUMENT_NOUNS = (
+    "policy|policies|manual|handbook|procedure|procedures|SOP|SOPs|plan|template|form|"
+    "checklist|document|guide|guideline|guidelines|instruction|instructions|agreement|"
+    "contract|charter|principles|statement|specification|report|register|framework|"
+    "programme|program|notice|terms|appendix|page|"
+    "Richtlinie|Handbuch|Verfahrensanweisung|Arbeitsanweisung|Vereinbarung|Vertrag|"
+    "Dokument|Formular|Plan|Leitfaden|Anweisung|Konzept|Vorlage"
+)
+_DOCUMENT_WORDS = frozenset(word.lower() for word in _DOCUMENT_NOUNS.split("|"))
+_FILE_NAME_RE = re.compile(r"[\w.-]*\w\.(?:md|markdown|pdf|docx?|xlsx?|pptx?|odt|txt|html?)")
+_QUOTES = {'"': '"', "”": '“„"', "“": "„", "»": "«", "«": "»", "›": "‹", "’": "‘'", "'": "'‘"}
+_WORD_RE = re.compile(r"[\w-]+")
+_SPACE = " \t\u00a0"
 
 
 @dataclass(frozen=True, slots=True)
@@ -168,6 +208,7 @@ class Citation:
         links: The numbers that name existing clauses, to be linked.
         clauses: Every clause cited, ranges expanded ("5.1-5.3": 5.1, 5.2, 5.3), in order.
         unknown: Numbers an explicit citation gives that name no clause.
+        binding: What it is bound to, and why.
     """
 
     start: int
@@ -179,6 +220,21 @@ class Citation:
     links: tuple[ClauseLink, ...] = ()
     clauses: tuple[str, ...] = ()
     unknown: tuple[UnknownClause, ...] = field(default=())
+    binding: Binding | None = None
+
+    def shifted(self, offset: int) -> Citation:
+        """The same citation, found in a block that starts at `offset` of a longer text."""
+        if not offset:
+            return self
+        return replace(
+            self,
+            start=self.start + offset,
+            end=self.end + offset,
+            links=tuple(replace(x, start=x.start + offset, end=x.end + offset) for x in self.links),
+            unknown=tuple(
+                replace(x, start=x.start + offset, end=x.end + offset) for x in self.unknown
+            ),
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -193,24 +249,36 @@ class _Number:
 class Recognizer:
     """Finds clause citations in text, bound to a set of catalogues.
 
-    Build one per build (it compiles nothing per call) and call `scan` on each text.
+    Build one per build (it compiles its patterns once) and call `scan` on each block of text.
 
     Arguments:
         catalogues: The standards the manual may cite; `catalogues[0]` is the default one,
-            assumed when a citation names no standard.
+            assumed when nothing names a standard.
+        correspondences: `qmsdocs.transition.Correspondence` objects: hints across editions.
+        known: The other standards prose may name (default: the built-in list).
     """
 
     def __init__(
-        self, catalogues: Sequence[Catalogue], correspondences: Sequence[Any] = ()
+        self,
+        catalogues: Sequence[Catalogue],
+        correspondences: Sequence[Any] = (),
+        known: KnownStandards | None = None,
     ) -> None:
         if not catalogues:
             raise ValueError("a Recognizer needs at least one catalogue")
         self.catalogues = tuple(catalogues)
-        # qmsdocs.transition.Correspondence objects: hints across editions.
         self.correspondences = tuple(correspondences)
         self.default = self.catalogues[0]
+        self.known = known if known is not None else load_known_standards()
         self._by_id = {c.id: c for c in self.catalogues}
         self._by_alias = catalogues_by_alias(self.catalogues)
+        names = _names_pattern(self.known.names()) or _NO_NAME
+        self._trigger_re = re.compile(_TRIGGER % names, re.VERBOSE)
+        # The families of the loaded catalogues: "ISO 9001" named in prose binds to them.
+        self._families = {family(c.standard): c for c in reversed(self.catalogues)}
+        self.site_default = Binding(self.default.id, None, False, "the site's standard")
+        self._bound: dict[str, Catalogue | None] = {}
+        self._family_keys: dict[str, str] = {}
 
     def catalogue(self, catalogue_id: str) -> Catalogue:
         return self._by_id[catalogue_id]
@@ -225,7 +293,69 @@ class Recognizer:
 
     def bind(self, designation: str) -> Catalogue | None:
         """The catalogue a designation names ("ISO 9001:2015/Amd 1:2024"), if it is loaded."""
-        return self._by_alias.get(normalise_designation(designation))
+        if designation in self._bound:
+            return self._bound[designation]
+        found = self._by_alias.get(normalise_designation(designation))
+        if found is None and ":" not in designation:
+            # "ISO 9001" without an edition names the manual's standard, whichever is loaded.
+            found = self._families.get(family(designation))
+        # A manual names a handful of standards, thousands of times: each is looked up once.
+        self._bound[designation] = found
+        return found
+
+    def naming(self, designation: str, why: str) -> Binding:
+        """The binding a standard's name gives to the numbers it owns."""
+        name = " ".join(designation.split())
+        catalogue = self.bind(name)
+        if catalogue is not None:
+            return Binding(catalogue.id, None, True, why)
+        return Binding(None, name, True, why)
+
+    def standards_in(self, text: str) -> list[str]:
+        """The standards, laws and frameworks `text` names, in order, once each (by family)."""
+        found: dict[str, str] = {}
+        for match in self._trigger_re.finditer(text):
+            kind = match.lastgroup
+            if kind in ("designation", "regulation", "named"):
+                name = " ".join(match.group(kind).split())
+                found.setdefault(self._family_of(name), name)
+        return list(found.values())
+
+    def about(self, text: str, where: str) -> Binding | None:
+        """What a heading, title or label line says its part of the page is about: the one
+        standard it names (None if it names none or several)."""
+        if _NUMBER_HINT_RE.search(text) is None and not self._names_hint(text):
+            return None
+        named = self.standards_in(text)
+        if len(named) != 1:
+            return None
+        return self.naming(named[0], f"{where} names {named[0]}")
+
+    def named_after(self, text: str, context: Binding) -> Binding:
+        """The binding `text` leaves for what follows it in the same block: the last standard
+        it names (laws only bind their own sentence), else `context`."""
+        last = None
+        for match in self._trigger_re.finditer(text):
+            kind = match.lastgroup
+            if kind in ("designation", "named"):
+                name = " ".join(match.group(kind).split())
+                if not self.known.regulation(name):
+                    last = name
+        if last is None:
+            return context
+        return self.naming(last, f"{last} is named earlier in the table row")
+
+    def _names_hint(self, text: str) -> bool:
+        # Designations carry digits; a few known names do not ("GDPR", "HIPAA", "TISAX").
+        return any(c.isupper() for c in text[:400]) and self._trigger_re.search(text) is not None
+
+    def _family_of(self, name: str) -> str:
+        key = self._family_keys.get(name)
+        if key is None:
+            catalogue = self.bind(name)
+            key = family(catalogue.standard) if catalogue is not None else family(name)
+            self._family_keys[name] = key
+        return key
 
     def standard_before(self, text: str) -> tuple[Catalogue | None, str] | None:
         """The standard named at the very end of `text` ("Design inputs, ISO 13485:2016").
@@ -239,84 +369,196 @@ class Recognizer:
         designation = match.group("designation")
         return self.bind(designation), designation
 
-    def scan(self, text: str) -> list[Citation]:
-        """All citations in `text`, in order. Citations of other standards are included."""
+    def may_cite(self, text: str) -> bool:
+        """False for text that cannot hold a citation (no digit, no annex letter): most."""
+        return _NUMBER_HINT_RE.search(text) is not None
+
+    def scan(self, text: str, context: Binding | None = None) -> list[Citation]:
+        """All citations in `text` (one block: a paragraph, list item, table cell, heading),
+        in order. Citations of other standards and documents are included, unlinked.
+
+        Arguments:
+            text: The block's prose.
+            context: What a number that names no standard of its own binds to here (from
+                `qmsdocs.scopes`); default: the site's standard, not named.
+        """
+        if _NUMBER_HINT_RE.search(text) is None:
+            return []
+        binding = context if context is not None else self.site_default
+        return self.scan_blocks(text, [(0, len(text))], lambda _index: binding)
+
+    def scan_blocks(
+        self,
+        text: str,
+        blocks: Sequence[tuple[int, int]],
+        context_of: Callable[[int], Binding],
+    ) -> list[Citation]:
+        """All citations in the blocks of `text`, each block read on its own, in one pass.
+
+        Arguments:
+            text: A page's prose.
+            blocks: (start, end) of each block, in order, not overlapping; text between blocks
+                is not read. A citation never runs from one block into the next.
+            context_of: The binding of block i (`scan`'s `context`); asked only for blocks
+                that hold a citation.
+        """
         citations: list[Citation] = []
-        # (binding catalogue or None, foreign designation) of the last standard named in the
-        # current sentence; a keyword citation with no standard of its own is bound to it.
-        context: tuple[Catalogue | None, str | None] | None = None
         # Every citation has a number, and a number a digit unless it is an annex letter: most
         # paragraphs can be let go at once.
-        if _NUMBER_HINT_RE.search(text) is None:
+        if not blocks or _NUMBER_HINT_RE.search(text) is None:
             return citations
-        # What `_TRIGGER_RE.search(text, pos)` would find, trigger after trigger, but found
-        # faster: a character scan finds the few places where a trigger can start, and the
-        # trigger pattern is tried there only. Sentence ends only matter to reset `context`, so
-        # they are looked for between triggers, and only while a standard is in context.
-        pos = 0  # where the search for the next trigger starts
-        cursor = 0  # where the search for the next candidate starts (pos or beyond)
+        starts = [block[0] for block in blocks]
+        index, (start, end) = 0, blocks[0]
+        state = _Naming()
+        context: Binding | None = None
+        # What `self._trigger_re.search(text, pos)` would find, trigger after trigger, but
+        # found faster: a character scan finds the few places where a trigger can start, and
+        # the trigger pattern is tried there only. Sentence ends only matter to what the
+        # current sentence names, so they are looked for between triggers, and only then.
+        pos = start  # where the search for the next trigger starts
+        cursor = start  # where the search for the next candidate starts (pos or beyond)
         while True:
             candidate = _CANDIDATE_RE.search(text, cursor)
             if candidate is None:
                 break
-            match = _TRIGGER_RE.match(text, candidate.start())
+            at = candidate.start()
+            if at >= end:
+                index = bisect.bisect_right(starts, at) - 1
+                if at >= blocks[index][1]:  # between two blocks: on to the next one
+                    if index + 1 >= len(blocks):
+                        break
+                    cursor = starts[index + 1]
+                    continue
+                (start, end), state, context = blocks[index], _Naming(), None
+                pos = start
+            match = self._trigger_re.match(text, at, end)
             if match is None:
-                cursor = candidate.start() + 1
+                cursor = at + 1
                 continue
-            if context is not None and _SENTENCE_END_RE.search(text, pos, match.start()):
-                context = None
+            if state.sentence is not None and _SENTENCE_END_RE.search(text, pos, at):
+                state.end_sentence()
             kind = match.lastgroup or ""
             pos = match.end()
-            if kind in ("designation", "regulation"):
-                designation = match.group(kind)
-                catalogue = self.bind(designation) if kind == "designation" else None
-                binding = (catalogue, None if catalogue else designation)
-                context = binding
-                after = _AFTER_DESIGNATION_RE.match(text, pos)
+            if kind in ("designation", "regulation", "named"):
+                binding = self._name(text, match, kind, state)
+                if kind == "regulation":
+                    cursor = pos
+                    continue
+                after = _AFTER_DESIGNATION_RE.match(text, pos, end)
                 assert after is not None  # every part of it is optional
                 keyword = after.group("keyword")
-                numbers = _read_numbers(text, after.end(), annex=False)
-                if not numbers or (keyword is None and not _plausible_integer(text, numbers[0])):
+                numbers = _read_numbers(text, after.end(), end, annex=False)
+                if numbers and after.group("paren"):
+                    close = _CLOSE_PAREN_RE.match(text, numbers[-1].link_end, end)
+                    numbers = numbers if close else []
+                elif numbers and keyword is None and not _plausible_integer(text, numbers[0], end):
+                    numbers = []
+                if not numbers:
                     cursor = pos
                     continue
                 explicit = True
+                if not binding.ambiguous:
+                    binding = binding.because(f"the citation names {match.group(kind).strip()}")
             else:
                 explicit = kind == "explicit"
-                binding = context if context is not None else (self.default, None)
                 keyword = match.group(kind)
-                numbers = _read_numbers(text, pos, annex=keyword in ("Annex", "Anhang"))
+                numbers = _read_numbers(text, pos, end, annex=keyword in ("Annex", "Anhang"))
                 if not numbers or _own_appendix(text, numbers):
                     cursor = pos
                     continue
-            binding = self._trailing_binding(text, numbers[-1].link_end, kind, keyword, binding)
-            citation = self._citation(text, match.start(), numbers, binding, explicit)
+                if context is None:
+                    context = context_of(index)
+                document = _document_before(text, max(start, at - 90), at, explicit)
+                binding = self._bare_binding(keyword, document, state, context)
+            binding = self._trailing_binding(
+                text, numbers[-1].link_end, end, kind, keyword, binding
+            )
+            citation = self._citation(text, at, numbers, binding, explicit)
             citations.append(citation)
+            if explicit and citation.links and state.sentence is None and not binding.named:
+                # "clause 8.4 for suppliers or §9.3 for the review": a sentence that cites
+                # clauses of the standard speaks of it, for the section signs that follow.
+                state.sentence = Binding(
+                    binding.catalogue,
+                    None,
+                    True,
+                    f"the sentence cites '{citation.text}' before it",
+                )
             pos = cursor = max(pos, citation.end)
         return citations
+
+    def _name(self, text: str, match: re.Match[str], kind: str, state: _Naming) -> Binding:
+        """Note a standard or law named in the text; the binding it gives its own numbers."""
+        name = " ".join(match.group(kind).split())
+        key = self._family_of(name)
+        binding = self.naming(name, f"{name} is named right before it")
+        listed = (
+            state.sentence is not None
+            and state.family is not None
+            and state.family != key
+            and _STANDARDS_LIST_RE.fullmatch(text, state.name_end, match.start()) is not None
+        )
+        if listed:
+            together = f"{state.name} and {name}"
+            binding = Binding(None, together, True, f"{together} are named together", True)
+            state.sentence = state.block = binding
+        else:
+            state.sentence = binding.because(f"{name} is named earlier in the sentence")
+            regulation = kind == "regulation" or self.known.regulation(name)
+            if not regulation:
+                state.block = binding.because(
+                    f"{name} is named earlier in the paragraph, list item or table row"
+                )
+        state.family, state.name, state.name_end = key, name, match.end()
+        return binding
+
+    def _bare_binding(
+        self, keyword: str, document: str | None, state: _Naming, context: Binding
+    ) -> Binding:
+        """The binding of a keyword citation that names no standard of its own."""
+        if document is not None:
+            return Binding(None, document, True, f"'{document}' is another document")
+        binding = state.sentence or state.block or context
+        strict = keyword.startswith("§") or keyword in ("Annex", "Anhang")
+        if strict and binding.catalogue is not None and not binding.named:
+            # "§ 7" or "Annex A" where no standard is named: most often the document's own.
+            return Binding(
+                None,
+                None,
+                False,
+                f"a bare '{keyword}' cites {self._by_id[binding.catalogue].label} only where "
+                "the page, its section or the sentence names it",
+            )
+        return binding
 
     def _trailing_binding(
         self,
         text: str,
         end: int,
+        limit: int,
         kind: str,
         keyword: str | None,
-        binding: tuple[Catalogue | None, str | None],
-    ) -> tuple[Catalogue | None, str | None]:
+        binding: Binding,
+    ) -> Binding:
         """What the words after the numbers bind the citation to, if anything: a standard
-        ("... of ISO 13485:2016"), another document ("§ 4 of the Works Agreement") or a law
-        ("§ 8 Abs. 1 MPDG"); else `binding` as it was."""
-        trailing = _TRAILING_RE.match(text, end)
-        by_keyword = kind not in ("designation", "regulation")
+        ("... of ISO 13485:2016"), another document ("§ 4 of the Works Agreement", "§ 4
+        below") or a law ("§ 8 Abs. 1 MPDG"); else `binding` as it was."""
+        trailing = _TRAILING_RE.match(text, end, limit)
+        by_keyword = kind not in ("designation", "regulation", "named")
         if trailing is not None and (trailing.group("designation") or trailing.group("regulation")):
-            named = trailing.group("designation")
-            catalogue = self.bind(named) if named else None
-            return (catalogue, None if catalogue else trailing.group(0).strip())
+            named = (trailing.group("designation") or trailing.group("regulation")).strip()
+            return self.naming(named, f"the citation names {' '.join(named.split())}")
         if trailing is not None and by_keyword:
-            return (None, trailing.group("name"))
-        if by_keyword and keyword and keyword.startswith("§") and _LEGAL_TAIL_RE.match(text, end):
+            name = trailing.group("name")
+            return Binding(None, name, True, f"the citation names '{name}'")
+        if by_keyword and _HERE_RE.match(text, end, limit):
+            return Binding(None, "this document", True, "it points above or below, in the page")
+        legal = by_keyword and keyword and keyword.startswith("§")
+        if legal and _LEGAL_TAIL_RE.match(text, end, limit):
             # The law's name: the next word (never a copy of the rest of the text).
-            law = _NEXT_WORD_RE.match(text, end)
-            return (None, law.group(1) if law else "law")
+            law = _NEXT_WORD_RE.match(text, end, limit)
+            name = law.group(1) if law else "law"
+            return Binding(None, name, True, f"'{name}' after it names a law")
         return binding
 
     def _citation(
@@ -324,13 +566,15 @@ class Recognizer:
         text: str,
         start: int,
         numbers: list[_Number],
-        binding: tuple[Catalogue | None, str | None],
+        binding: Binding,
         explicit: bool,
     ) -> Citation:
-        catalogue, foreign = binding
         end = numbers[-1].link_end
-        if catalogue is None:
-            return Citation(start, end, text[start:end], None, foreign, explicit)
+        if binding.catalogue is None:
+            return Citation(
+                start, end, text[start:end], None, binding.other, explicit, binding=binding
+            )
+        catalogue = self._by_id[binding.catalogue]
         links: list[ClauseLink] = []
         cited: list[str] = []
         unknown: list[UnknownClause] = []
@@ -363,7 +607,53 @@ class Recognizer:
             tuple(links),
             tuple(dict.fromkeys(cited)),
             tuple(unknown),
+            binding,
         )
+
+
+@dataclass(slots=True)
+class _Naming:
+    """What the text read so far names: in the current sentence, and in the block."""
+
+    sentence: Binding | None = None
+    block: Binding | None = None
+    family: str | None = None  # of the last name in the sentence
+    name: str = ""
+    name_end: int = -1
+
+    def end_sentence(self) -> None:
+        self.sentence = None
+        self.family = None
+
+
+def _names_pattern(names: Sequence[str]) -> str:
+    """One pattern for many names, as a character trie: an alternation of names would be tried
+    name by name at every capitalised word of a page, a trie reads each character once.
+    Spaces match any run of spaces; the longest name wins ("SOC 2 Type II" over "SOC 2").
+    Names the designation pattern reads anyway ("ISO 14001") are left to it."""
+    trie: dict[str, Any] = {}
+    for name in names:
+        if _DESIGNATION_ONLY_RE.fullmatch(name):
+            continue
+        node = trie
+        for char in " ".join(name.split()):
+            node = node.setdefault(char, {})
+        node[""] = {}  # a name ends here
+    return _trie_pattern(trie)
+
+
+def _trie_pattern(node: dict[str, Any]) -> str:
+    branches = [
+        ("[ \\t\\u00a0]+" if char == " " else re.escape(char)) + _trie_pattern(child)
+        for char, child in sorted(node.items(), key=lambda item: item[0])
+        if char
+    ]
+    if not branches:
+        return ""
+    optional = "" in node
+    if len(branches) == 1 and not optional:
+        return branches[0]
+    return "(?:" + "|".join(branches) + ")" + ("?" if optional else "")
 
 
 def _own_appendix(text: str, numbers: list[_Number]) -> bool:
@@ -376,15 +666,51 @@ def _own_appendix(text: str, numbers: list[_Number]) -> bool:
     )
 
 
-def _read_numbers(text: str, pos: int, *, annex: bool) -> list[_Number]:
-    """Read "7.5.2", "5.1 - 5.3, 5.5", "§6.1, §6.2" starting at `pos` (after a keyword)."""
+def _document_before(text: str, window: int, start: int, explicit: bool) -> str | None:
+    """The document whose section a keyword at `start` introduces, if a name ends before it.
+
+    "clause" needs the name right before it ("Supplier Agreement clause 5"); "Control plan
+    (clause 8.5.1)" says which clause the plan serves, not which part of the plan. Read
+    backwards with string operations: this runs for every keyword citation.
+    """
+    rest = text[window:start].rstrip(_SPACE)
+    gap = False
+    if rest[-3:].lower() == "see" and (len(rest) == 3 or not rest[-4].isalnum()):
+        rest, gap = rest[:-3].rstrip(_SPACE), True
+    if rest[-1:] in ("(", ","):
+        rest, gap = rest[:-1].rstrip(_SPACE), True
+    if not rest or (explicit and gap):
+        return None
+    last = rest[-1]
+    if last == OPAQUE:
+        return "the linked document"
+    if last in _QUOTES:
+        opening = max(rest.rfind(q, 0, len(rest) - 1) for q in _QUOTES[last])
+        if opening >= 0 and "\n" not in rest[opening:]:
+            return rest[opening:]
+        return None
+    words = rest.split()
+    if _FILE_NAME_RE.fullmatch(words[-1]):
+        return words[-1]
+    if words[-1].lower() not in _DOCUMENT_WORDS:
+        return None
+    name = [words[-1]]
+    for word in reversed(words[-3:-1]):
+        if not _WORD_RE.fullmatch(word):
+            break
+        name.insert(0, word)
+    return " ".join(name)
+
+
+def _read_numbers(text: str, pos: int, end: int, *, annex: bool) -> list[_Number]:
+    """Read "7.5.2", "5.1 - 5.3, 5.5", "§6.1, §6.2" from `pos` (after a keyword) to `end`."""
     numbers: list[_Number] = []
-    gap = _AFTER_KEYWORD_RE.match(text, pos)
+    gap = _AFTER_KEYWORD_RE.match(text, pos, end)
     cursor = gap.end() if gap else pos
     is_range = False
     number_re = _ANNEX_NUMBER_RE if annex else _NUMBER_RE
     while True:
-        match = number_re.match(text, cursor)
+        match = number_re.match(text, cursor, end)
         if match is None:
             break
         if (
@@ -392,7 +718,7 @@ def _read_numbers(text: str, pos: int, *, annex: bool) -> list[_Number]:
             and not is_range
             and "." not in match.group("number")
             and "." in numbers[-1].number
-            and not _plausible_integer_at(text, match.end())
+            and not _plausible_integer_at(text, match.end(), end)
         ):
             # "clause 7.2 and 3 new starters": the 3 is a count, not clause 3.
             break
@@ -401,25 +727,35 @@ def _read_numbers(text: str, pos: int, *, annex: bool) -> list[_Number]:
             _Number(match.start(), match.end("number"), match.group("number"), item_end, is_range)
         )
         cursor = match.end()
-        separator = _SEPARATOR_RE.match(text, cursor)
-        if separator is None or not number_re.match(text, separator.end()):
+        separator = _SEPARATOR_RE.match(text, cursor, end)
+        if separator is None:
+            # "7.1.5 (Monitoring and measuring resources) and 8.4": a title between numbers.
+            title = _TITLE_IN_LIST_RE.match(text, cursor, end)
+            separator = _SEPARATOR_RE.match(text, title.end(), end) if title else None
+        if separator is None or not number_re.match(text, separator.end(), end):
             break
+        if annex and separator.group("keyword"):
+            break  # "Annex A.4 and clauses 5.1-5.3": the clauses are a citation of their own
         is_range = separator.group("range") is not None
         cursor = separator.end()
     return numbers
 
 
-def _plausible_integer(text: str, number: _Number) -> bool:
+def _plausible_integer(text: str, number: _Number, end: int) -> bool:
     """Right after a standard's name, a plain integer is a clause only if no word follows it.
 
     "ISO 9001 4.4" cites clause 4.4, but "ISO 9001 10 years ago" does not cite clause 10.
     """
-    return "." in number.number or _plausible_integer_at(text, number.link_end)
+    return "." in number.number or _plausible_integer_at(text, number.link_end, end)
 
 
-def _plausible_integer_at(text: str, end: int) -> bool:
-    rest = text[end : end + 40].lstrip(" \t\u00a0")
-    return rest == "" or rest[0] in ",;:.)]\n" or rest.startswith(("and ", "or ", "to "))
+def _plausible_integer_at(text: str, at: int, end: int) -> bool:
+    rest = text[at : min(at + 40, end)].lstrip(" \t\u00a0")
+    return (
+        rest == ""
+        or rest[0] in ",;:.)]\n-–—"
+        or rest.startswith(("and ", "or ", "to ", "through ", "thru ", "bis ", "und ", "oder "))
+    )
 
 
 def citation_findings(

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 
 from markdown.util import AtomicString
 
-__all__ = ["SKIP_TAGS", "Link", "Run", "Segment", "insert_links", "iter_runs"]
+__all__ = ["SKIP_TAGS", "Link", "Run", "Segment", "insert_links", "iter_runs", "prose_of"]
 
 # Elements whose content is never prose to link: code, existing links, headings, and the
 # elements other extensions have already given a meaning.
@@ -74,6 +74,8 @@ class Run:
     text: str
     segments: list[Segment]
     section: str | None  # id of the heading this block comes after, if any
+    block: etree.Element | None = None  # the block element whose prose this is
+    heading: etree.Element | None = None  # the heading this block comes after, if any
 
     _starts: list[int] | None = field(default=None, init=False, repr=False, compare=False)
 
@@ -160,6 +162,7 @@ def iter_runs(
             its own output reads the same sentence.
     """
     section: str | None = None
+    heading: etree.Element | None = None
     # Blocks still to visit, as iterators: the root's children, then, above them, the blocks
     # nested in the block whose run was yielded last (visited before its next sibling).
     pending: list[Iterator[etree.Element]] = [iter(root)]
@@ -170,8 +173,9 @@ def iter_runs(
             continue
         tag = block.tag if isinstance(block.tag, str) else ""
         if tag in SKIP_TAGS or tag in skip:
-            if tag in _HEADINGS and block.get("id"):
-                section = block.get("id")
+            if tag in _HEADINGS:
+                heading = block
+                section = block.get("id") or section
             continue
         parts: list[str] = []
         segments: list[Segment] = []
@@ -181,9 +185,17 @@ def iter_runs(
             text = "".join(parts)
             if "\x02" in text:
                 text = _mask_raw_html(text, raw_html)
-            yield Run(text, segments, section)
+            yield Run(text, segments, section, block, heading)
         if nested:
             pending.append(iter(nested))
+
+
+def prose_of(element: etree.Element) -> str:
+    """The prose of one block element as its run reads (links and code hidden), without the
+    blocks nested in it."""
+    parts: list[str] = []
+    _collect(element, parts, [], [], 0)
+    return "".join(parts)
 
 
 def _collect(

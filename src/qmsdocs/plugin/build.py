@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from mkdocs.exceptions import PluginError
 
-from qmsdocs.assessment import Assessment, Assessor, PageAssessment
+from qmsdocs.assessment import Assessment, Assessor, PageAssessment, make_recognizer
 from qmsdocs.documents import today
 from qmsdocs.editions import Editions, load_editions
 from qmsdocs.findings import Finding, QMSDataError
@@ -26,7 +26,6 @@ from qmsdocs.plugin.generated import GeneratedFiles
 from qmsdocs.plugin.search import SearchText
 from qmsdocs.plugin.sitepages import SitePages
 from qmsdocs.records import PageRecord, Reference
-from qmsdocs.references import Recognizer
 from qmsdocs.render import Renderer
 from qmsdocs.standards import Catalogue
 from qmsdocs.terms import TermMatcher
@@ -99,7 +98,8 @@ class Build:
             if path.suffix in (".yml", ".yaml")
         ]
         generated = GeneratedFiles.plan(options, editions)
-        recognizer = Recognizer(editions.catalogues, editions.correspondences)
+        rules = rules_from(options)
+        recognizer = make_recognizer(editions, rules)
         context = BuildContext(
             recognizer,
             generated.layout,
@@ -113,7 +113,7 @@ class Build:
             editions,
             vocabulary,
             context,
-            Assessor(editions, rules_from(options), recognizer, vocabulary),
+            Assessor(editions, rules, recognizer, vocabulary),
             generated,
             Renderer(config.theme.get_env()),
             today(),
@@ -170,6 +170,7 @@ class Build:
             link_clauses=_first(options.link_clauses, self.options.link_clauses),
             link_terms=_first(options.link_terms, self.options.link_terms),
             resolve=SitePages(files).resolver(page.file),
+            binding=assessed.binding,
         )
 
     @property

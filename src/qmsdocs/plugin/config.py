@@ -9,7 +9,9 @@ from mkdocs.config import config_options as c
 from mkdocs.config.base import ValidationError
 
 from qmsdocs.assessment import Rules
+from qmsdocs.binding import load_known_standards
 from qmsdocs.documents import REQUIRABLE_FIELDS
+from qmsdocs.findings import QMSDataError
 
 __all__ = ["QMSConfig", "rules_from"]
 
@@ -46,6 +48,12 @@ class QMSConfig(base.Config):
     link_clauses = c.Type(bool, default=True)
     """Turn clause references in the prose ("clause 8.4", "§ 9.2") into links to the clause
     pages. With `false` they are still recognised and recorded (for "referenced by")."""
+
+    other_standards = c.ListOfItems(c.Type((str, dict)), default=[])
+    """Further standards, regulations or documents your manual names, whose clause numbers
+    must not be read as ISO 9001's: names (`"Group Security Standard GSS-100"`) or entries
+    `{name: ..., subject: ..., kind: standard|regulation, aliases: [...]}`. They add to the
+    built-in list (ISO 14001, ISO/IEC 27001, ISO 22301, GDPR, SOC 2, ...)."""
 
     # Generated clause pages ------------------------------------------------------------------
     clause_pages_dir = c.Type(str, default="clauses")
@@ -164,6 +172,11 @@ class QMSConfig(base.Config):
                 failed.append((key, ValidationError(f"unknown qmsdocs option '{key}'{hint}")))
             else:
                 kept.append((key, message))
+        try:
+            load_known_standards(self.get("other_standards") or [])
+        except QMSDataError as error:
+            problems = "; ".join(f.message for f in error.findings)
+            failed.append(("other_standards", ValidationError(problems)))
         for key in ("backlinks_limit", "tooltip_length", "review_warning_days"):
             value = self.get(key)
             if isinstance(value, int) and value < 0:
@@ -181,4 +194,5 @@ def rules_from(config: QMSConfig) -> Rules:
         document_fields=tuple(config.document_fields),
         review_warning_days=config.review_warning_days,
         gate_editions=config.gate_editions,
+        other_standards=tuple(config.other_standards),
     )
