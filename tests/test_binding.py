@@ -9,21 +9,26 @@ signs, own numbering); the test reads what the built site links and what the gat
 
 from __future__ import annotations
 
+import json
 import logging
 import re
 import textwrap
 
+import jsonschema
 import markdown
 import pytest
+from click.testing import CliRunner
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from mkdocs.config import load_config
 from mkdocs.exceptions import Abort
 
 from qmsdocs.assessment import Assessor, PageAssessment
-from qmsdocs.binding import Binding, family, load_known_standards
+from qmsdocs.binding import family, load_known_standards
 from qmsdocs.blocks import prose_blocks
+from qmsdocs.cli import main
 from qmsdocs.editions import Editions
+from qmsdocs.exports import load_schema
 from qmsdocs.findings import QMSDataError
 from qmsdocs.markdown_ext import QMSExtension
 from qmsdocs.references import Recognizer
@@ -215,7 +220,7 @@ def test_references_record_why_they_are_ours() -> None:
         == "the heading 'Quality objectives (ISO 9001)' names ISO 9001"
     )
     assert why[("quality/purchasing.md", "8.4.2")] == "the page declares ISO 9001:2015 clauses"
-    assert why[("quality/review-minutes.md", "9.3.2")] == "the site's standard"
+    assert why[("quality/review-minutes.md", "9.3.2")] == RECOGNIZER.site_default.why
 
 
 # Scopes, piece by piece --------------------------------------------------------------------
@@ -426,4 +431,45 @@ def test_a_page_about_another_standard_links_no_iso_9001_clause(page: str, ours:
 
 
 def test_the_site_default_is_not_named() -> None:
-    assert RECOGNIZER.site_default == Binding("iso9001-2015", None, False, "the site's standard")
+    assert RECOGNIZER.site_default.catalogue == "iso9001-2015"
+    assert not RECOGNIZER.site_default.named
+
+
+# Explaining and exporting ------------------------------------------------------------------
+
+
+def test_explain_says_why_each_number_was_linked_or_not(tmp_path) -> None:
+    config = write_site(tmp_path, COMPLIANCE_SITE)
+    result = CliRunner().invoke(main, ["explain", str(config), "--page", "privacy/policy.md"])
+    assert result.exit_code == 0, result.output
+    assert "'§3': not linked (Privacy Policy), because 'Privacy Policy' is another document" in (
+        result.output
+    )
+    assert "'§ 2': not linked (this policy)" in result.output
+    assert "quality/purchasing.md" not in result.output
+    data = CliRunner().invoke(main, ["explain", str(config), "--format", "json"])
+    pages = {p["page"]: p for p in json.loads(data.output)["pages"]}
+    rows = pages["isms/index.md"]["citations"]
+    assert [(r["text"], r["linked"]) for r in rows if r["linked"]] == [
+        ("ISO 9001:2015 clause 9.3", True)
+    ]
+    unknown = CliRunner().invoke(main, ["explain", str(config), "--page", "nope.md"])
+    assert unknown.exit_code == 2
+    assert "no such page in the manual: nope.md" in unknown.output
+
+
+def test_the_coverage_export_carries_bindings(site, plugin_log) -> None:
+    plugin_log.mark_all_checked()
+    built = site(COMPLIANCE_SITE)
+    data = json.loads(built.html("coverage.json"))
+    jsonschema.validate(data, load_schema())
+    by_clause = {c["clause"]: c for c in data["clauses"]}
+    assert {
+        "page": "isms/index.md",
+        "line": 14,
+        "text": "ISO 9001:2015 clause 9.3",
+        "why": "the citation names ISO 9001:2015",
+    } in by_clause["9.3"]["citations"]
+    unlinked = {(u["page"], u["text"]): u["bound_to"] for u in data["unlinked"]}
+    assert unlinked[("bcm/plans.md", "clause 8.4")] == "ISO 22301:2019"
+    assert unlinked[("ims/environment.md", "clause 6.1")] == "ambiguous (ISO 9001 and ISO 14001)"

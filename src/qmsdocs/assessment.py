@@ -162,6 +162,11 @@ class Assessment:
         return [r for page in self.pages.values() for r in page.references]
 
     @property
+    def unlinked(self) -> list[Unlinked]:
+        """Citations bound to no loaded catalogue, page by page (`qmsdocs explain`)."""
+        return [u for page in self.pages.values() for u in page.unlinked]
+
+    @property
     def documents(self) -> list[DocumentControl]:
         return [p.document for p in self.pages.values() if p.document is not None]
 

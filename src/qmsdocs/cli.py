@@ -21,6 +21,7 @@ import click
 from qmsdocs.checker import SourceReading, check_sources
 from qmsdocs.coverage import Summary
 from qmsdocs.editions import Editions, load_editions
+from qmsdocs.explain import explanation_data, explanation_lines
 from qmsdocs.exports import coverage_csv, coverage_data, generator
 from qmsdocs.findings import (
     ADOPTION_ADVICE,
@@ -329,10 +330,8 @@ def coverage(config_file: str, fmt: str, output: str | None) -> None:
     result = manual.reading.coverage
     info = _info(manual)
     if fmt == "json":
-        text = (
-            json.dumps(coverage_data(result, info, generator()), indent=2, ensure_ascii=False)
-            + "\n"
-        )
+        data = coverage_data(result, info, generator(), manual.reading.assessment.unlinked)
+        text = json.dumps(data, indent=2, ensure_ascii=False) + "\n"
     elif fmt == "csv":
         text = coverage_csv(result, info)
     else:
@@ -342,6 +341,36 @@ def coverage(config_file: str, fmt: str, output: str | None) -> None:
         click.echo(f"qmsdocs: wrote {output}", err=True)
     else:
         click.echo(text, nl=False)
+
+
+@main.command()
+@click.argument("config_file", default="mkdocs.yml", required=False)
+@click.option(
+    "--page",
+    "pages",
+    multiple=True,
+    help="Only this page (docs-relative path); may be given more than once.",
+)
+@_TEXT_OR_JSON
+def explain(config_file: str, pages: tuple[str, ...], fmt: str) -> None:
+    """Say why each clause number of a manual was linked, or not.
+
+    For every citation in the prose ("clause 8.4", "§ 9.2", "ISO 22301 8.4", "Privacy Policy
+    §3"): the standard or document it was bound to, and what bound it there (the citation, its
+    sentence or paragraph, a table column, a section heading, a label line, the page's title
+    or front matter `standard:`, or the site's standard).
+    """
+    manual = _read_manual(config_file)
+    assessment = manual.reading.assessment
+    unknown = sorted(set(pages) - set(assessment.pages))
+    if unknown:
+        _unusable(f"no such page in the manual: {', '.join(unknown)}")
+    if fmt == "json":
+        data = explanation_data(assessment, pages)
+        click.echo(json.dumps(data, indent=2, ensure_ascii=False))
+        return
+    lines = explanation_lines(assessment, pages)
+    click.echo("\n".join(lines) if lines else "No clause numbers in the prose of these pages.")
 
 
 def _coverage_markdown(result: Any, info: Any) -> str:

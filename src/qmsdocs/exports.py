@@ -10,12 +10,13 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from importlib import metadata, resources
 from typing import Any
 
 from qmsdocs.coverage import ClauseVerdict, Coverage
 from qmsdocs.manual import Declaration
+from qmsdocs.records import Unlinked
 
 __all__ = [
     "SCHEMA_ID",
@@ -28,7 +29,7 @@ __all__ = [
     "load_schema",
 ]
 
-SCHEMA_ID = "qmsdocs-coverage/2"
+SCHEMA_ID = "qmsdocs-coverage/3"
 
 # page path -> (URL from the site root or None, page title)
 PageInfo = Callable[[str], tuple[str | None, str]]
@@ -94,11 +95,24 @@ def _clause(verdict: ClauseVerdict, coverage: Coverage, info: PageInfo) -> dict[
             else None
         ),
         "referenced_by": sorted({r.page for r in verdict.referenced_by}),
+        "citations": [
+            {"page": r.page, "line": r.line, "text": r.text, "why": r.why}
+            for r in verdict.referenced_by
+        ],
     }
 
 
-def coverage_data(coverage: Coverage, info: PageInfo, generator: str) -> dict[str, Any]:
-    """The export as plain data (the JSON document, before serialising)."""
+def coverage_data(
+    coverage: Coverage,
+    info: PageInfo,
+    generator: str,
+    unlinked: Sequence[Unlinked] = (),
+) -> dict[str, Any]:
+    """The export as plain data (the JSON document, before serialising).
+
+    `unlinked`: the manual's citations bound to no loaded catalogue, listed with why, so that
+    a reviewer can see what was deliberately left unlinked.
+    """
     catalogue = coverage.catalogue
     summaries = []
     for summary in coverage.summaries():
@@ -144,11 +158,18 @@ def coverage_data(coverage: Coverage, info: PageInfo, generator: str) -> dict[st
         "summary": summaries,
         "clauses": [_clause(v, coverage, info) for v in coverage.verdicts.values()],
         "pages": pages,
+        "unlinked": [
+            {"page": u.page, "line": u.line, "text": u.text, "bound_to": u.target, "why": u.why}
+            for u in unlinked
+        ],
     }
 
 
-def coverage_json(coverage: Coverage, info: PageInfo, generator: str) -> str:
-    return json.dumps(coverage_data(coverage, info, generator), indent=2, ensure_ascii=False) + "\n"
+def coverage_json(
+    coverage: Coverage, info: PageInfo, generator: str, unlinked: Sequence[Unlinked] = ()
+) -> str:
+    data = coverage_data(coverage, info, generator, unlinked)
+    return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
 
 
 CSV_COLUMNS = [

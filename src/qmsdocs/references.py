@@ -169,6 +169,31 @@ _DOCUMENT_WORDS = frozenset(word.lower() for word in _DOCUMENT_NOUNS.split("|"))
 _FILE_NAME_RE = re.compile(r"[\w.-]*\w\.(?:md|markdown|pdf|docx?|xlsx?|pptx?|odt|txt|html?)")
 _QUOTES = {'"': '"', "”": '“„"', "“": "„", "»": "«", "«": "»", "›": "‹", "’": "‘'", "'": "'‘"}
 _WORD_RE = re.compile(r"[\w-]+")
+# Words that end a document's name read backwards: "named in this policy" -> "this policy".
+_NOT_IN_A_NAME = frozenset(
+    [
+        "in",
+        "of",
+        "see",
+        "per",
+        "under",
+        "from",
+        "to",
+        "by",
+        "and",
+        "or",
+        "as",
+        "at",
+        "on",
+        "for",
+        "with",
+        "is",
+        "are",
+        "was",
+        "named",
+        "defined",
+    ]
+)
 _SPACE = " \t\u00a0"
 
 
@@ -276,7 +301,9 @@ class Recognizer:
         self._trigger_re = re.compile(_TRIGGER % names, re.VERBOSE)
         # The families of the loaded catalogues: "ISO 9001" named in prose binds to them.
         self._families = {family(c.standard): c for c in reversed(self.catalogues)}
-        self.site_default = Binding(self.default.id, None, False, "the site's standard")
+        self.site_default = Binding(
+            self.default.id, None, False, "nothing nearer names a standard: the site's applies"
+        )
         self._bound: dict[str, Catalogue | None] = {}
         self._family_keys: dict[str, str] = {}
 
@@ -696,7 +723,7 @@ def _document_before(text: str, window: int, start: int, explicit: bool) -> str 
         return None
     name = [words[-1]]
     for word in reversed(words[-3:-1]):
-        if not _WORD_RE.fullmatch(word):
+        if not _WORD_RE.fullmatch(word) or word.lower() in _NOT_IN_A_NAME:
             break
         name.insert(0, word)
     return " ".join(name)

@@ -27,7 +27,8 @@ def _documents(build: Build) -> list[dict[str, Any]]:
 
 
 def _coverage_json(build: Build, site: SitePages, export: Export) -> str:
-    return coverage_json(_coverage(build, export), site.info, generator())
+    coverage = _coverage(build, export)
+    return coverage_json(coverage, site.info, generator(), build.verdict.unlinked)
 
 
 def _coverage_csv(build: Build, site: SitePages, export: Export) -> str:
