@@ -35,11 +35,11 @@ from qmsdocs.references import Recognizer
 from qmsdocs.scopes import PageScopes, label_binding, page_binding
 from qmsdocs.standards import load_builtin_catalogue
 
-from .conftest import write_site
+from .conftest import CORPORA, REPO, write_site
 
 CATALOGUE = load_builtin_catalogue("iso9001-2015")
 RECOGNIZER = Recognizer([CATALOGUE])
-CLAUSE_LINK = re.compile(r'<a class="qms-clause" href="[^"]*#clause-(?P<anchor>[0-9a-z-]+)"')
+CLAUSE_LINK = re.compile(r'<a class="qms-clause" href="[^"]*#clause-(?P<anchor>[0-9A-Za-z-]+)"')
 
 COMPLIANCE_SITE = {
     "quality/purchasing.md": """
@@ -473,3 +473,55 @@ def test_the_coverage_export_carries_bindings(site, plugin_log) -> None:
     unlinked = {(u["page"], u["text"]): u["bound_to"] for u in data["unlinked"]}
     assert unlinked[("bcm/plans.md", "clause 8.4")] == "ISO 22301:2019"
     assert unlinked[("ims/environment.md", "clause 6.1")] == "ambiguous (ISO 9001 and ISO 14001)"
+
+
+# What is linked is what is counted, on documents written by others -------------------------
+
+_EXTENSIONS = ["tables", "toc", "admonition", "attr_list", "def_list", "footnotes", "md_in_html"]
+_EXTENSIONS += ["pymdownx.tabbed", "pymdownx.details", "pymdownx.superfences"]
+
+
+def _written_links(page: PageAssessment) -> list[str]:
+    """The clause numbers the gate read in the page's prose, as written (ranges not expanded)."""
+    heading_lines = {h.line for h in page.headings}
+    return sorted(
+        r.clause
+        for r in page.references
+        if r.line not in heading_lines
+        and re.search(rf"(?<![\d.]){re.escape(r.clause)}(?![\d])", r.text)
+    )
+
+
+@pytest.mark.skipif(not CORPORA.is_dir(), reason="the shared corpora are not beside the repo")
+def test_the_renderer_links_what_the_gate_reads_on_real_documents() -> None:
+    assessor = Assessor(Editions(CATALOGUE))
+    differing = []
+    for path in sorted([*CORPORA.rglob("*.md"), *(REPO / "docs").rglob("*.md")]):
+        text = path.read_text(encoding="utf-8", errors="replace")
+        if "{%" in text:  # Jinja blocks are the macros plugin's to render
+            continue
+        extension = QMSExtension(page_path="page.md", glossary_page="")
+        html = markdown.markdown(text, extensions=[extension, *_EXTENSIONS])
+        rendered = sorted(m.replace("-", ".") for m in CLAUSE_LINK.findall(html))
+        if rendered != _written_links(assessor.page("page.md", text)):
+            differing.append(str(path.relative_to(path.parents[2])))
+    assert differing == []
+
+
+def test_a_correspondence_table_links_the_column_of_our_standard() -> None:
+    text = """
+    # Correspondence
+
+    | Topic | ISO 9001:2015 clause | ISO 14001 | Rev |
+    |---|---|---|---|
+    | Documented information | 7.5 | 7.5 | 2 |
+    | Emergency preparedness | – | 8.2 | 3 |
+    | Purchasing | **8.4**, 8.4.1 | 8.1 | 4 |
+    | Not a clause | 12 | | 5 |
+    """
+    html = markdown.markdown(textwrap.dedent(text), extensions=[QMSExtension(), "tables"])
+    assert CLAUSE_LINK.findall(html) == ["7-5", "8-4", "8-4-1"]
+    page = _assess({"m.md": text})["m.md"]
+    assert [r.clause for r in page.references] == ["7.5", "8.4", "8.4.1"]
+    assert page.references[0].why == "the column 'ISO 9001:2015 clause' names ISO 9001:2015"
+    assert page.findings == []

@@ -47,7 +47,13 @@ from qmsdocs.mentions import TitleIndex
 from qmsdocs.prose import prose_text
 from qmsdocs.records import Declaration, Exclusion, Reference, Unlinked
 from qmsdocs.references import Citation, Recognizer, citation_findings
-from qmsdocs.scopes import PageScopes, cell_binding, label_binding, page_binding
+from qmsdocs.scopes import (
+    PageScopes,
+    cell_binding,
+    cite_numbers_cell,
+    label_binding,
+    page_binding,
+)
 from qmsdocs.sections import Sections
 from qmsdocs.sourcefiles import LineLocator, mask_code, split_front_matter
 from qmsdocs.transition import carry_declarations, carry_exclusions
@@ -369,7 +375,33 @@ class Assessor:
                 context = cell_binding(recognizer, context, block.header, block.before)
             return context
 
-        return recognizer.scan_blocks(prose, [(b.start, b.end) for b in blocks], context_of)
+        found = recognizer.scan_blocks(prose, [(b.start, b.end) for b in blocks], context_of)
+        if any(b.header for b in blocks):
+            found = self._numbers_cells(prose, blocks, scopes, found)
+        return found
+
+    def _numbers_cells(
+        self, prose: str, blocks: list[Block], scopes: PageScopes, found: list[Citation]
+    ) -> list[Citation]:
+        """Add the cells of bare clause numbers under a column that names a standard."""
+        starts = [c.start for c in found]
+        added = []
+        for block in blocks:
+            if not block.header or not self.recognizer.may_cite(prose[block.start : block.end]):
+                continue
+            index = bisect.bisect_left(starts, block.start)
+            if index < len(found) and found[index].start < block.end:
+                continue  # the cell cites something already
+            citation = cite_numbers_cell(
+                self.recognizer,
+                prose[block.start : block.end],
+                scopes.at(block.section),
+                block.header,
+                block.before,
+            )
+            if citation is not None:
+                added.append(citation.shifted(block.start))
+        return sorted([*found, *added], key=lambda c: c.start) if added else found
 
     def _explicit_link(self, page: PageAssessment, match: re.Match[str], line: int) -> None:
         href, text = match.group("href"), match.group("text")

@@ -25,10 +25,10 @@ __all__ = ["Block", "prose_blocks", "split_cells"]
 _PARAGRAPH_RE = re.compile(
     r"^[ \t\ufffc]*[^\s\ufffc][^\n]*(?:\n[ \t\ufffc]*[^\s\ufffc][^\n]*)*", re.MULTILINE
 )
-# A line that starts a block of its own: a list item, an admonition or details block (whose
-# title line is a block too), a definition, a footnote.
+# A line that starts a block of its own in a list, an admonition or details block (whose
+# title line is a block too), or among footnotes.
 _STARTS_BLOCK_RE = re.compile(
-    r"^[ \t>]*(?:[-*+][ \t]|\d{1,9}[.)][ \t]|(?P<title>!!!|\?\?\?)|:[ \t]|\[\^[^\]\n]*\]:)",
+    r"^[ \t>]*(?:[-*+][ \t]|\d{1,9}[.)][ \t]|(?P<title>!!!|\?\?\?)|\[\^[^\]\n]*\]:)",
     re.MULTILINE,
 )
 # The delimiter row under a table's header: "|---|:---:|", "--- | ---".
@@ -95,6 +95,12 @@ def prose_blocks(prose: str, heading_lines: Sequence[int]) -> list[Block]:
                 _table(prose, start, end, where, blocks)
                 continue
         cut = start
+        # Python-Markdown starts a list or an admonition only after a blank line: "Steps:\n1.
+        # Define" is one paragraph. Inside a list, each item is a block of its own.
+        opening = _STARTS_BLOCK_RE.match(prose, start, end)
+        if opening is None:
+            blocks.append(Block(start, end, where))
+            continue
         for line in _STARTS_BLOCK_RE.finditer(prose, start, end):
             if line.start() > cut:
                 blocks.append(Block(cut, line.start() - 1, where))

@@ -39,7 +39,7 @@ from qmsdocs.glossary import TermUse, anchor, tooltip
 from qmsdocs.layout import ClausePage, Layout, relative_href
 from qmsdocs.records import PageRecord
 from qmsdocs.references import Recognizer
-from qmsdocs.scopes import PageScopes, cell_binding, label_binding
+from qmsdocs.scopes import PageScopes, cell_binding, cite_numbers_cell, label_binding
 from qmsdocs.standards import Catalogue, Clause, resolve_catalogue
 from qmsdocs.terms import TermMatcher
 from qmsdocs.textruns import Link, Run, insert_links, iter_runs, prose_of
@@ -331,7 +331,12 @@ class ProseLinkTreeprocessor(_Processor):
         links: list[Link] = []
         if not recognizer.may_cite(run.text):
             return links
-        for citation in recognizer.scan(run.text, scopes.binding(run)):
+        context, header, before = scopes.binding(run)
+        citations = recognizer.scan(run.text, context)
+        if not citations and header:
+            cell = cite_numbers_cell(recognizer, run.text, context, header, before)
+            citations = [cell] if cell is not None else []
+        for citation in citations:
             if citation.catalogue is None:
                 continue
             catalogue = recognizer.catalogue(citation.catalogue)
@@ -413,19 +418,21 @@ class _RenderedScopes:
             for cell in row:
                 self.parents[id(cell)] = row
 
-    def binding(self, run: Run) -> Binding:
+    def binding(self, run: Run) -> tuple[Binding, str | None, str]:
+        """The binding of a run's block, and for a table cell its column header and the text
+        of the cells before it in its row."""
         heading = run.heading
         context = self.scopes.at(self.index.get(id(heading)) if heading is not None else None)
         block = run.block
         row = self.parents.get(id(block)) if block is not None else None
         if row is None or block is None:
-            return context
+            return context, None, ""
         cells = list(row)
         headers = self.headers.get(id(row), [])
         column = cells.index(block)
         header = headers[column] if column < len(headers) else None
         before = " | ".join(prose_of(cell) for cell in cells[:column])
-        return cell_binding(self.recognizer, context, header, before)
+        return cell_binding(self.recognizer, context, header, before), header, before
 
 
 def _may_be_label(element: etree.Element) -> bool:

@@ -98,7 +98,10 @@ _AFTER_DESIGNATION_RE = re.compile(
     (?:\s*,)?\s*
     (?P<paren>\([ \t\u00a0]*)?
     (?P<keyword>(?i:{_EXPLICIT_KEYWORDS}|{_AFTER_DESIGNATION_KEYWORDS})(?![\w-])|§§?)?
-    \s*
+    [ \t\u00a0]*
+    # A line break may wrap a citation, but "ISO 9001 requirements\n5. Communicate" is the
+    # next item of a numbered list.
+    (?:\n[ \t\u00a0]*(?!\d{{1,2}}[.)][ \t]))?
     """,
     re.VERBOSE,
 )
@@ -117,6 +120,7 @@ _ANNEX_NUMBER_RE = re.compile(_NUMBER % 0, re.VERBOSE)
 # Between two numbers of a list or a range.
 _SEPARATOR_RE = re.compile(
     r"""
+    [*_]{0,3}  # the end of an emphasis in the source ("**8.4**, 8.5"), gone once rendered
     [ \t\u00a0]*
     (?:
         (?P<range>[-–—‐‑]|to|through|thru|bis)
@@ -124,6 +128,7 @@ _SEPARATOR_RE = re.compile(
     )
     [ \t\u00a0]*
     (?:(?P<keyword>§§?|(?i:(?:sub-?)?clauses?))[ \t\u00a0]*)?
+    [*_]{0,3}
     """,
     re.VERBOSE,
 )
@@ -144,6 +149,9 @@ _TRAILING_RE = re.compile(
 _LEGAL_TAIL_RE = re.compile(r"[ \t\u00a0]+(?:Abs\.|Absatz|Satz|Nr\.|[A-ZÄÖÜ]{2,}[a-zäöü]*\b)")
 # "(see § 4 below)": the page's own section.
 _HERE_RE = re.compile(r"[ \t\u00a0]*\)?[ \t\u00a0]*(?:below|above|unten|oben)\b")
+# A cell of numbers: the padding and emphasis around them.
+_CELL_PADDING = " \t\u00a0*_`"
+_CELL_START_RE = re.compile(r"[ \t\u00a0*_]*(?=\d)")
 # The parenthesis that closes "ISO 9001 (4 through 10)".
 _CLOSE_PAREN_RE = re.compile(r"[ \t\u00a0]*\)")
 # Between two standards named as a list: "ISO 9001 and ISO 14001", "ISO 9001/ISO 14001".
@@ -513,6 +521,20 @@ class Recognizer:
                 )
             pos = cursor = max(pos, citation.end)
         return citations
+
+    def cite_cell(self, text: str, binding: Binding) -> Citation | None:
+        """A table cell that holds nothing but clause numbers ("8.4", "7.1.5, 7.1.6", "4-10"),
+        under a column whose header names the standard (`binding`): a citation of them.
+
+        Not explicit: a number the standard lacks is left alone, not reported.
+        """
+        first = _CELL_START_RE.match(text)
+        if first is None:
+            return None
+        numbers = _read_numbers(text, first.end(), len(text), annex=False)
+        if not numbers or text[numbers[-1].link_end :].strip(_CELL_PADDING):
+            return None
+        return self._citation(text, numbers[0].start, numbers, binding, explicit=False)
 
     def _name(self, text: str, match: re.Match[str], kind: str, state: _Naming) -> Binding:
         """Note a standard or law named in the text; the binding it gives its own numbers."""

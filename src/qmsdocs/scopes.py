@@ -27,12 +27,14 @@ from typing import Any
 
 from qmsdocs.binding import Binding
 from qmsdocs.findings import Finding
-from qmsdocs.references import Recognizer
+from qmsdocs.references import Citation, Recognizer
 
 __all__ = [
     "NO_STANDARD",
     "PageScopes",
     "cell_binding",
+    "cite_numbers_cell",
+    "column_binding",
     "label_binding",
     "page_binding",
     "read_standard_key",
@@ -171,13 +173,30 @@ class PageScopes:
         return self.lead if section is None else self.sections[section]
 
 
+def column_binding(recognizer: Recognizer, header: str | None) -> Binding | None:
+    """What a table column's header names ("ISO 9001:2015 clause", "ISO 14001"), if one."""
+    if not header:
+        return None
+    return recognizer.about(header, f"the column '{' '.join(header.split())}'")
+
+
 def cell_binding(
     recognizer: Recognizer, context: Binding, header: str | None, before: str
 ) -> Binding:
     """The binding a table cell's numbers start from: what the earlier cells of its row name,
     else what its column's header names, else the section's (`context`)."""
-    if header:
-        context = recognizer.about(header, f"the column '{' '.join(header.split())}'") or context
+    context = column_binding(recognizer, header) or context
     if before:
         context = recognizer.named_after(before, context)
     return context
+
+
+def cite_numbers_cell(
+    recognizer: Recognizer, text: str, context: Binding, header: str | None, before: str
+) -> Citation | None:
+    """A cell of bare clause numbers in a column whose header names a standard ("| ISO 9001
+    | ISO 14001 |" over "| 7.5 | 7.5 |" in a correspondence table): a citation of them, bound
+    as the cell is. Elsewhere a bare number is a quantity, a version, a row number."""
+    if not header or not text.strip() or column_binding(recognizer, header) is None:
+        return None
+    return recognizer.cite_cell(text, cell_binding(recognizer, context, header, before))
