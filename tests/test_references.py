@@ -228,6 +228,14 @@ def test_a_standard_named_earlier_in_the_paragraph_binds_its_numbers(
     )
 
 
+def test_of_the_standard_names_the_standard_of_the_context(recognizer: Recognizer) -> None:
+    # A bare "§" binds where the standard is named, and "of the standard" names it.
+    assert linked(recognizer, "the production page points to § 8.5.2 of the standard") == ["8.5.2"]
+    assert linked(recognizer, "gemäß Abschnitt 4.2 der Norm") == ["4.2"]
+    # ... the standard the sentence is about, which need not be ours.
+    assert linked(recognizer, "ISO 14001 applies here. § 6.1 of the standard asks it.") == []
+
+
 def test_a_law_binds_only_its_own_sentence(recognizer: Recognizer) -> None:
     # "HIPAA" or "GDPR" named in passing does not own the next sentence's clause numbers.
     assert linked(recognizer, "HIPAA applies to patient data. See clause 7.5.3.") == ["7.5.3"]

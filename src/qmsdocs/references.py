@@ -133,12 +133,17 @@ _SEPARATOR_RE = re.compile(
     re.VERBOSE,
 )
 # "... of ISO 13485:2016" after a number binds the citation to that standard; "... of the
-# Works Agreement" makes it another document's paragraph.
+# Works Agreement" makes it another document's paragraph; "... of the standard" names the
+# standard the citation was bound to (the manual's, unless the sentence named another).
 _TRAILING_RE = re.compile(
     rf"""
     [ \t\u00a0]+
     (?:
-        (?:of|in|from|des|der|nach)[ \t\u00a0]+(?:the[ \t\u00a0]+)?
+        (?P<standard>
+            (?:of|in)[ \t\u00a0]+the[ \t\u00a0]+[Ss]tandard
+          | (?:in[ \t\u00a0]+)?der[ \t\u00a0]+Norm
+        )\b
+      | (?:of|in|from|des|der|nach)[ \t\u00a0]+(?:the[ \t\u00a0]+)?
         (?:(?P<designation>{_DESIGNATION})(?![\w-])|(?P<regulation>{_REGULATION}))
       | of[ \t\u00a0]+(?:the[ \t\u00a0]+)?(?P<name>[A-Z][\w-]+)
     )
@@ -594,6 +599,13 @@ class Recognizer:
         below") or a law ("§ 8 Abs. 1 MPDG"); else `binding` as it was."""
         trailing = _TRAILING_RE.match(text, end, limit)
         by_keyword = kind not in ("designation", "regulation", "named")
+        if trailing is not None and trailing.group("standard"):
+            # "§ 8.5.2 of the standard", "Abschnitt 4.2 der Norm": the standard of the context
+            # (the manual's, unless the sentence or section is about another one).
+            if binding.catalogue is None and binding.other is not None:
+                return binding
+            catalogue = binding.catalogue or self.default.id
+            return Binding(catalogue, None, True, "it says 'of the standard'")
         if trailing is not None and (trailing.group("designation") or trailing.group("regulation")):
             named = (trailing.group("designation") or trailing.group("regulation")).strip()
             return self.naming(named, f"the citation names {' '.join(named.split())}")
