@@ -186,6 +186,13 @@ def test_another_standards_numbers_are_never_findings() -> None:
     assert "ISO 9001 and ISO 14001" in finding.message
 
 
+def test_a_citation_that_names_iso_9001_is_checked_on_any_page() -> None:
+    text = "# ISO/IEC 27001 controls\n\nAs ISO 9001 clause 7.9 says.\n\nOur clause 12 differs.\n"
+    page = _assess({"p.md": text})["p.md"]
+    assert [(f.code, f.line) for f in page.findings] == [("unknown-clause", 3)]
+    assert "7.9" in page.findings[0].message
+
+
 def test_each_unlinked_citation_says_why() -> None:
     pages = _assess(COMPLIANCE_SITE)
     why = {(u.page, u.text): (u.target, u.why) for p in pages.values() for u in p.unlinked}

@@ -47,6 +47,24 @@ CITATIONS: dict[str, tuple[str, list[tuple[str, tuple[str, ...], tuple[str, ...]
         "See clause 8.5.1.\n## 8 Operation",
         [("iso9001-2015", ("8.5.1",), ())],
     ),
+    "a list across parenthesised titles": (
+        "ISO 9001:2015 Clauses 7.1.5 (Monitoring and measuring resources) and 8.4 (Control of "
+        "externally provided processes, products and services)",
+        [("iso9001-2015", ("7.1.5", "8.4"), ())],
+    ),
+    "a range in parentheses after the standard": (
+        "if any clause of ISO 9001 (4 through 10) is not applicable",
+        [("iso9001-2015", ("4", "5", "6", "7", "8", "9", "10"), ())],
+    ),
+    "two standards named together": (
+        "ISO 9001 and ISO 14001 clause 6.1",
+        [("[ISO 9001 and ISO 14001]", (), ())],
+    ),
+    "a document's own section": ("Privacy Policy §3 — subject access requests", []),
+    "a known framework binds its paragraph": (
+        "SOC 2 Type II applies. See clause 8.4.",
+        [("[SOC 2 Type II]", (), ())],
+    ),
     "section-sign range, en dash": (
         "Under ISO 9001: §§ 7.5.2–7.5.3 cover it",
         [("iso9001-2015", ("7.5.2", "7.5.3"), ())],
