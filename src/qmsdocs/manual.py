@@ -59,7 +59,7 @@ __all__ = [
 HeadingMode = Literal["titles", "numbers", "off"]
 HEADING_MODES: tuple[HeadingMode, ...] = ("titles", "numbers", "off")
 
-_PAGE_OPTIONS = {"heading_coverage", "link_clauses", "link_terms"}
+_PAGE_OPTIONS = {"heading_coverage", "link_clauses", "link_terms", "not_terms"}
 LINK_TERMS = ("first", "all", "off")
 
 
@@ -70,6 +70,7 @@ class PageOptions:
     heading_coverage: HeadingMode | None = None
     link_clauses: bool | None = None
     link_terms: Literal["first", "all", "off"] | None = None
+    not_terms: tuple[str, ...] = ()  # phrases never linked as terms on this page
 
 
 @dataclass
@@ -404,6 +405,7 @@ def _read_options(result: FrontMatter, data: dict[Any, Any]) -> None:
     heading_coverage: HeadingMode | None = None
     link_clauses: bool | None = None
     link_terms: Literal["first", "all", "off"] | None = None
+    not_terms: tuple[str, ...] = ()
     for key, value in options.items():
         key_line = line_of(options, key)
         if key == "heading_coverage":
@@ -435,6 +437,18 @@ def _read_options(result: FrontMatter, data: dict[Any, Any]) -> None:
                         key_line,
                     )
                 )
+        elif key == "not_terms":
+            if isinstance(value, list) and all(isinstance(v, str) for v in value):
+                not_terms = tuple(value)
+            else:
+                result.findings.append(
+                    Finding(
+                        "bad-front-matter",
+                        "qmsdocs.not_terms: must be a list of phrases, like [Quality Manager]",
+                        result.page,
+                        key_line,
+                    )
+                )
         elif key == "link_clauses":
             if isinstance(value, bool):
                 link_clauses = value
@@ -461,7 +475,7 @@ def _read_options(result: FrontMatter, data: dict[Any, Any]) -> None:
                     severity=Severity.WARNING,
                 )
             )
-    result.options = PageOptions(heading_coverage, link_clauses, link_terms)
+    result.options = PageOptions(heading_coverage, link_clauses, link_terms, not_terms)
 
 
 # Headings ----------------------------------------------------------------------------------

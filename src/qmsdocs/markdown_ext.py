@@ -30,6 +30,7 @@ from markdown import Markdown
 from markdown.extensions import Extension
 from markdown.preprocessors import Preprocessor
 from markdown.treeprocessors import Treeprocessor
+from markdown.util import AtomicString
 
 from qmsdocs.assessment import Assessor, PageAssessment, attach_sections
 from qmsdocs.binding import Binding
@@ -40,6 +41,7 @@ from qmsdocs.layout import ClausePage, Layout, relative_href
 from qmsdocs.records import PageRecord
 from qmsdocs.references import Recognizer
 from qmsdocs.scopes import PageScopes, cell_binding, cite_numbers_cell, label_binding
+from qmsdocs.senses import TermSenses
 from qmsdocs.standards import Catalogue, Clause, resolve_catalogue
 from qmsdocs.terms import TermMatcher
 from qmsdocs.textruns import Link, Run, insert_links, iter_runs, prose_of
@@ -57,6 +59,7 @@ _OUR_LINKS = frozenset({CLAUSE_LINK_CLASS, TERM_LINK_CLASS})
 LinkTerms = Literal["first", "all", "off"]
 LINK_TERMS_MODES: tuple[LinkTerms, ...] = ("first", "all", "off")
 _HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
+_NO_TERMS = "qms-no-terms"  # the class of a block whose terms are never linked
 
 
 @dataclass
@@ -78,6 +81,10 @@ class PageContext:
     # What the page as a whole is about, as its source was read (`PageAssessment.binding`);
     # None: the site's standard.
     binding: Binding | None = None
+    # Phrases this page never links as terms (front matter `qmsdocs: {not_terms: [...]}`).
+    not_terms: re.Pattern[str] | None = None
+    # Terms are linked only on pages in the vocabulary's language.
+    terms_language: bool = True
     # (href, tooltip) of each term and clause linked from this page, looked up once per page.
     targets: dict[tuple[str, str], tuple[str, str] | None] = field(default_factory=dict)
 
@@ -100,6 +107,7 @@ class BuildContext:
     glossary_page: str | None = None  # docs path of the glossary page; None: no term links
     tooltip_length: int = 220
     current: PageContext | None = None
+    senses: TermSenses | None = None  # which occurrences are meant in the ISO sense
 
     def href(self, page: PageContext, target: str, fragment: str) -> str:
         """A link from `page` to `target#fragment` (deferred under the plugin)."""
@@ -241,7 +249,16 @@ class ExplicitReferenceTreeprocessor(_Processor):
         for link in list(root.iter("a")):
             href = link.get("href") or ""
             scheme, colon, target = href.partition(":")
-            if not colon or scheme not in ("term", "clause"):
+            if not colon or scheme not in ("term", "clause", "not-term"):
+                continue
+            if scheme == "not-term":
+                # `[Quality Manager](not-term:)`: plain text that nothing links.
+                link.tag = "span"
+                link.attrib.clear()
+                link.set("class", "qms-not-term")
+                link.text = AtomicString("".join(link.itertext()))
+                for child in list(link):
+                    link.remove(child)
                 continue
             text = "".join(link.itertext())
             name = " ".join((target or text).replace("%20", " ").split())
@@ -313,9 +330,15 @@ class ProseLinkTreeprocessor(_Processor):
         if page is None or page.generated:
             return
         matcher = self.context.matcher
-        link_terms = page.link_terms != "off" and self.context.glossary_page is not None
+        link_terms = (
+            page.link_terms != "off"
+            and page.terms_language
+            and self.context.glossary_page is not None
+        )
         tables = list(root.iter("table"))
-        in_tables = {id(element) for table in tables for element in table.iter()}
+        # Tables and blocks the author marks `{: .qms-no-terms }` get no term links.
+        quiet = [*tables, *(e for e in root.iter() if _NO_TERMS in (e.get("class") or ""))]
+        in_tables = {id(element) for table in quiet for element in table.iter()}
         scopes = _RenderedScopes(self.context.recognizer, page, root) if page.link_clauses else None
         used: set[str] = set()
         for run in iter_runs(root, self.md.htmlStash.rawHtmlBlocks, readable_links=_OUR_LINKS):
@@ -358,6 +381,9 @@ class ProseLinkTreeprocessor(_Processor):
     ) -> None:
         """Record the run's terms; add links for those to link, clear of the clause links."""
         matches = matcher.find_all(run.text)
+        senses = self.context.senses
+        if matches and senses is not None:
+            matches = senses.keep(run.text, matches, page.not_terms)
         if not matches:
             return
         taken = [(c.start, c.end) for c in links]
@@ -542,6 +568,7 @@ class QMSExtension(Extension):
                 vocabulary,
                 TermMatcher(vocabulary),
                 self.getConfig("glossary_page") or None,
+                senses=TermSenses(vocabulary),
             )
         return self._standalone
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from mkdocs.exceptions import PluginError
@@ -28,8 +29,12 @@ from qmsdocs.plugin.sitepages import SitePages
 from qmsdocs.records import PageRecord, Reference
 from qmsdocs.render import Renderer
 from qmsdocs.standards import Catalogue
+from qmsdocs.senses import TermSenses, never_pattern
 from qmsdocs.terms import TermMatcher
 from qmsdocs.vocabulary import Vocabulary
+
+# The language of the shipped vocabulary: terms are linked on pages written in it.
+VOCABULARY_LANGUAGE = "en"
 
 if TYPE_CHECKING:
     from mkdocs.config.defaults import MkDocsConfig
@@ -71,6 +76,7 @@ class Build:
     pages: dict[str, PageAssessment] = field(default_factory=dict)
     records: dict[str, PageRecord] = field(default_factory=dict)
     dynamic: set[str] = field(default_factory=set)
+    language: str = VOCABULARY_LANGUAGE  # the site's (`theme.language`)
     search_text: SearchText = field(default_factory=SearchText)
     assessment: Assessment | None = None
     register: list[dict[str, Any]] = field(default_factory=list)  # made in on_env
@@ -107,6 +113,11 @@ class Build:
             TermMatcher(vocabulary) if options.link_terms != "off" else None,
             generated.glossary_page,
             options.tooltip_length,
+            senses=TermSenses(
+                vocabulary,
+                term_switches(vocabulary, options.term_links),
+                options.not_terms,
+            ),
         )
         return cls(
             options,
@@ -120,6 +131,7 @@ class Build:
             git_last_changed(Path(config.docs_dir)) if options.git_dates else {},
             [*data_files, *([folder] if folder is not None else [])],
             list(findings),
+            language=str(config.theme.get("language") or VOCABULARY_LANGUAGE)[:2].lower(),
         )
 
     # The macros' API ---------------------------------------------------------------------------
@@ -171,6 +183,8 @@ class Build:
             link_terms=_first(options.link_terms, self.options.link_terms),
             resolve=SitePages(files).resolver(page.file),
             binding=assessed.binding,
+            not_terms=never_pattern(options.not_terms),
+            terms_language=page_language(src, page.meta, self.language) == VOCABULARY_LANGUAGE,
         )
 
     @property
@@ -196,6 +210,39 @@ class Build:
         """Every finding of the build: the data's, the manual's, rendering's, the macros'."""
         rendering = [f for record in self.records.values() for f in record.findings]
         return [*self.findings, *self.verdict.findings, *rendering]
+
+
+def term_switches(vocabulary: Vocabulary, switches: Mapping[str, bool]) -> dict[str, bool]:
+    """`term_links` by term key; a name that is no term of the glossary stops the build."""
+    keys: dict[str, bool] = {}
+    for name, value in switches.items():
+        term = vocabulary.get(name) or vocabulary.lookup(name)
+        if term is None:
+            hint = vocabulary.suggest(name)
+            raise PluginError(
+                f"qmsdocs: term_links: '{name}' is no term of the glossary"
+                + (f" ({hint})" if hint else "")
+            )
+        keys[term.key] = value
+    return keys
+
+
+def page_language(src: str, meta: Mapping[str, Any], site: str) -> str:
+    """The language a page is written in: front matter `lang` or `language`, a language
+    suffix (`page.de.md`) or folder (`de/page.md`) as i18n plugins use them, else the site's
+    (`theme.language`)."""
+    for key in ("lang", "language"):
+        value = meta.get(key)
+        if isinstance(value, str) and value.strip():
+            return value.strip().lower()[:2]
+    name = src.rsplit("/", 1)[-1]
+    parts = name.split(".")
+    if len(parts) >= 3 and len(parts[-2]) == 2 and parts[-2].isalpha():
+        return parts[-2].lower()
+    first = src.split("/", 1)[0]
+    if "/" in src and len(first) == 2 and first.isalpha() and first.islower():
+        return first
+    return site
 
 
 def _first(page_value: Any, site_value: Any) -> Any:

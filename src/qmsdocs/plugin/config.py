@@ -78,6 +78,15 @@ class QMSConfig(base.Config):
     """Link terms in the prose to the glossary: the first occurrence on each page, every
     occurrence, or none. A page can override it with `qmsdocs: {link_terms: ...}`."""
 
+    term_links = c.DictOfItems(c.Type(bool), default={})
+    """Switch the linking of single terms on or off, by term (`{guide: true, data: false}`).
+    Terms whose everyday sense dominates in manuals (guide, object/entity/item, release) are
+    off by default; the glossary says so under each."""
+
+    not_terms = c.ListOfItems(c.Type(str), default=[])
+    """Phrases never linked as terms, in any case (`["Quality Manager", "Release Board"]`). A page
+    adds its own with `qmsdocs: {not_terms: [...]}`."""
+
     glossary_page = c.Type(str, default="glossary.md")
     """Docs-relative path of the generated glossary page. An empty string turns the page and
     term links off."""

@@ -27,8 +27,8 @@ SHIPPED_SOURCE = "qmsdocs/vocabulary/iso9000-2015.yml"
 """How findings and `Term.source` name the shipped term list."""
 _SHIPPED_FILE = "iso9000-2015.yml"
 
-_ENTRY_FIELDS = ("term", "ref", "admitted", "forms", "explanation", "see", "wording")
-_SHIPPED_ENTRY_FIELDS = ("ref", "term", "admitted", "forms", "explanation", "see")
+_ENTRY_FIELDS = ("term", "ref", "admitted", "forms", "explanation", "see", "wording", "link")
+_SHIPPED_ENTRY_FIELDS = ("ref", "term", "admitted", "forms", "explanation", "see", "link", "link_note")
 _GLOSSARY_FIELDS = ("terms", "title", "id")
 _SHIPPED_FIELDS = ("id", "standard", "title", "groups", "terms")
 _WORDINGS = ("own", "official")
@@ -61,6 +61,8 @@ class _Entry:
     explanation: str | None = None
     see: tuple[tuple[str, int | None], ...] | None = None
     wording: str = "own"
+    link: bool | None = None  # whether the term is linked in prose; None: as inherited
+    link_note: str | None = None  # why a shipped term is not linked by default
 
     def line_of(self, name: str) -> int | None:
         """Line of one field of the entry, or of the entry itself."""
@@ -96,6 +98,8 @@ class _Draft:
     # organisation renaming a term cannot break it; an organisation's `see` is resolved last.
     see_keys: list[str] = field(default_factory=list)
     see_names: list[tuple[str, int | None]] | None = None
+    link: bool = True
+    link_note: str | None = None
     shipped_term: str | None = None
     override: _Entry | None = None
     included: bool = True
@@ -271,6 +275,8 @@ def _shipped_draft(
         group=group,
         admitted=list(entry.admitted or ()),
         forms=list(entry.forms or ()),
+        link=entry.link if entry.link is not None else True,
+        link_note=entry.link_note,
         shipped_term=entry.term,
     )
 
@@ -375,6 +381,16 @@ def _parse_entry(
     entry.admitted = _names(_texts(entry, "admitted", problem))
     entry.forms = _names(_texts(entry, "forms", problem))
     entry.see = _texts(entry, "see", problem)
+    entry.link_note = _text(entry, "link_note", problem, name_like=False)
+    link = entry.raw.get("link")
+    if isinstance(link, bool):
+        entry.link = link
+    elif link is not None:
+        problem(
+            "bad-field",
+            f"{entry.label}: 'link' must be true or false, not {_kind(link)}",
+            entry.line_of("link"),
+        )
     wording = _text(entry, "wording", problem, name_like=True)
     if wording is not None:
         if wording.casefold() in _WORDINGS:
@@ -600,6 +616,8 @@ class _Merger:
             draft.explanation = entry.explanation
         if entry.see is not None:
             draft.see_names = list(entry.see)
+        if entry.link is not None:
+            draft.link = entry.link
         if entry.wording == "official":
             if entry.explanation is None:
                 self.problem(
@@ -655,6 +673,7 @@ class _Merger:
                 ),
                 forms=list(entry.forms or ()),
                 see_names=list(entry.see or ()),
+                link=entry.link if entry.link is not None else True,
                 override=entry,
             )
         )
@@ -771,6 +790,8 @@ class _Merger:
             origin=draft.origin,
             source=draft.source,
             line=draft.line,
+            link=draft.link,
+            link_note=draft.link_note,
         )
 
     def _unknown_see(

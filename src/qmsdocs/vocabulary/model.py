@@ -72,6 +72,9 @@ class Term:
         origin: See `Origin`.
         source: The file the entry came from, as the user knows it.
         line: 1-based line of the entry in `source`, when known.
+        link: Whether occurrences in prose are linked. False for terms whose everyday sense
+            dominates in manuals ("guide", "item"); a site switches it per term.
+        link_note: Why a shipped term is not linked by default.
     """
 
     key: str
@@ -86,6 +89,8 @@ class Term:
     origin: Origin = Origin.ORGANISATION
     source: str = ""
     line: int | None = None
+    link: bool = True
+    link_note: str | None = None
 
     @property
     def names(self) -> tuple[str, ...]:
