@@ -248,6 +248,7 @@ class GlossaryViews:
         title_for: See `TitleFor`.
         listed: The terms the page lists (all, or only the used ones).
         backlinks_limit: Most pages listed as "used on" (0: all); see `capped`.
+        unlinked: Keys of the terms not linked in prose on this site (`qmsdocs.senses`).
     """
 
     def __init__(
@@ -259,7 +260,9 @@ class GlossaryViews:
         listed: list[Term],
         *,
         backlinks_limit: int = 0,
+        unlinked: frozenset[str] = frozenset(),
     ) -> None:
+        self.unlinked = unlinked
         self.vocabulary = vocabulary
         self.uses = uses
         self.url_for = url_for
@@ -300,6 +303,11 @@ class GlossaryViews:
             ],
             "used_on": used_on,
             "used_more": more,
+            "not_linked": (
+                (term.link_note or "Not linked in prose on this site.")
+                if term.key in self.unlinked
+                else ""
+            ),
         }
 
     def letters(self) -> list[dict[str, Any]]:

@@ -36,68 +36,480 @@ __all__ = ["TermSenses", "never_pattern"]
 
 # Nouns of the vocabulary that are also verbs: only these can be read as verbs.
 _VERBS = frozenset(
-    """audit audits review reviews process processes record records document documents test
-    tests release releases service services guide guides design designs control controls
-    measure measures plan plans change changes monitor monitors object objects output outputs
-    outsource outsources contract contracts repair repairs rework reworks scrap scraps risk
-    risks grade grades dispute disputes project projects""".split()
+    [
+        "audit",
+        "audits",
+        "review",
+        "reviews",
+        "process",
+        "processes",
+        "record",
+        "records",
+        "document",
+        "documents",
+        "test",
+        "tests",
+        "release",
+        "releases",
+        "service",
+        "services",
+        "guide",
+        "guides",
+        "design",
+        "designs",
+        "control",
+        "controls",
+        "measure",
+        "measures",
+        "plan",
+        "plans",
+        "change",
+        "changes",
+        "monitor",
+        "monitors",
+        "object",
+        "objects",
+        "output",
+        "outputs",
+        "outsource",
+        "outsources",
+        "contract",
+        "contracts",
+        "repair",
+        "repairs",
+        "rework",
+        "reworks",
+        "scrap",
+        "scraps",
+        "risk",
+        "risks",
+        "grade",
+        "grades",
+        "dispute",
+        "disputes",
+        "project",
+        "projects",
+    ]
 )
 # Before a verb: its subject, a modal, an adverb of frequency.
 _BEFORE_VERB = frozenset(
-    """i we you they he she it who must shall should will would can could may might please
-    not also always never often usually regularly then cannot don't doesn't didn't won't let's
-    help helps""".split()
+    [
+        "i",
+        "we",
+        "you",
+        "they",
+        "he",
+        "she",
+        "it",
+        "who",
+        "must",
+        "shall",
+        "should",
+        "will",
+        "would",
+        "can",
+        "could",
+        "may",
+        "might",
+        "please",
+        "not",
+        "also",
+        "always",
+        "never",
+        "often",
+        "usually",
+        "regularly",
+        "then",
+        "cannot",
+        "don't",
+        "doesn't",
+        "didn't",
+        "won't",
+        "let's",
+        "help",
+        "helps",
+    ]
 )
 # Words before "to" after which the next word is a noun: "prior to release", "subject to review".
 _NOUN_AFTER_TO = frozenset(
-    """prior subject due according input inputs related relating access changes change
-    reference references response responses up compared linked submitted sent return
-    returned back ready open closed go goes went come comes""".split()
+    [
+        "prior",
+        "subject",
+        "due",
+        "according",
+        "input",
+        "inputs",
+        "related",
+        "relating",
+        "access",
+        "changes",
+        "change",
+        "reference",
+        "references",
+        "response",
+        "responses",
+        "up",
+        "compared",
+        "linked",
+        "submitted",
+        "sent",
+        "return",
+        "returned",
+        "back",
+        "ready",
+        "open",
+        "closed",
+        "go",
+        "goes",
+        "went",
+        "come",
+        "comes",
+    ]
 )
 # After a verb and never right after a noun: determiners, pronouns, question words.
 _AFTER_VERB = frozenset(
-    """the a an all each every its their our your his her this these those how what whether
-    why when where any some them us him me it both whichever whatever""".split()
+    [
+        "the",
+        "a",
+        "an",
+        "all",
+        "each",
+        "every",
+        "its",
+        "their",
+        "our",
+        "your",
+        "his",
+        "her",
+        "this",
+        "these",
+        "those",
+        "how",
+        "what",
+        "whether",
+        "why",
+        "when",
+        "where",
+        "any",
+        "some",
+        "them",
+        "us",
+        "him",
+        "me",
+        "it",
+        "both",
+        "whichever",
+        "whatever",
+        "everything",
+        "nothing",
+        "anything",
+        "something",
+    ]
 )
+# What follows a noun that is not the term's own noun phrase: after any single-word term that
+# has no determiner of its own, one of these makes it a verb ("the lead quarantines it").
+_OBJECTS = frozenset(
+    [
+        "the",
+        "a",
+        "an",
+        "all",
+        "each",
+        "every",
+        "its",
+        "their",
+        "our",
+        "your",
+        "them",
+        "it",
+        "us",
+        "everything",
+    ]
+)
+# People in the plural, as the subject of a verb: "internal auditors test awareness".
+_PEOPLE = frozenset(
+    [
+        "auditors",
+        "inspectors",
+        "operators",
+        "managers",
+        "owners",
+        "people",
+        "staff",
+        "teams",
+        "supervisors",
+        "engineers",
+        "employees",
+        "users",
+        "we",
+        "they",
+        "setters",
+        "buyers",
+        "planners",
+    ]
+)
+# After a sentence's or list item's first word, adjectives that make it an imperative verb:
+# "Record actual values", "Review critical features".
+_IMPERATIVE_OBJECTS = frozenset(
+    [
+        "actual",
+        "critical",
+        "relevant",
+        "key",
+        "incoming",
+        "outgoing",
+        "affected",
+        "completed",
+        "measured",
+        "nonconforming",
+        "existing",
+        "current",
+        "changed",
+        "returned",
+        "received",
+        "rejected",
+    ]
+)
+# Everyday phrases around a few terms: a track record, a machining strategy, the real test,
+# the product of two numbers, a document management system (software).
+_EVERYDAY_BEFORE = {
+    "record": frozenset(
+        [
+            "good",
+            "bad",
+            "poor",
+            "strong",
+            "excellent",
+            "proven",
+            "track",
+            "clean",
+            "perfect",
+            "solid",
+        ]
+    ),
+    "strategy": frozenset(
+        [
+            "program",
+            "programming",
+            "machining",
+            "merge",
+            "branching",
+            "test",
+            "testing",
+            "backup",
+            "cutting",
+            "tool",
+            "toolpath",
+            "caching",
+            "deployment",
+            "retry",
+            "search",
+        ]
+    ),
+    "strategies": frozenset(["merge", "branching", "caching", "deployment", "retry", "backup"]),
+    "test": frozenset(["real", "true", "acid", "litmus", "ultimate", "hardest"]),
+    "management system": frozenset(
+        [
+            "document",
+            "documents",
+            "content",
+            "learning",
+            "warehouse",
+            "inventory",
+            "ticket",
+            "ticketing",
+            "library",
+        ]
+    ),
+}
+_EVERYDAY_AFTER_RE = {
+    "record": re.compile(r"[ \t\n]+of[ \t\n]+(?:steady|consistent|continuous|sustained|proven)\b"),
+    "product": re.compile(r"^(?=.{0,80}\b(?:score|multipl|times)\b)", re.DOTALL),
+    "document": re.compile(r"[ \t\n]+management[ \t\n]+system"),
+}
 # Before a noun: "the audit the team held" is a noun, whatever follows.
 _DETERMINERS = frozenset(
-    """the a an our their its this that these those each every any no your his her my
-    internal external annual final first last next new same one""".split()
+    [
+        "the",
+        "a",
+        "an",
+        "our",
+        "their",
+        "its",
+        "this",
+        "that",
+        "these",
+        "those",
+        "each",
+        "every",
+        "any",
+        "no",
+        "your",
+        "his",
+        "her",
+        "my",
+        "internal",
+        "external",
+        "annual",
+        "final",
+        "first",
+        "last",
+        "next",
+        "new",
+        "same",
+        "one",
+    ]
 )
 # Words that end a role title, in any case ("quality manager", "Process Owner").
 _ROLES = frozenset(
-    """manager managers owner owners officer officers coordinator coordinators representative
-    representatives director directors engineer engineers champion champions administrator
-    administrators lead leads steward stewards analyst analysts specialist specialists
-    supervisor supervisors""".split()
+    [
+        "manager",
+        "managers",
+        "owner",
+        "owners",
+        "officer",
+        "officers",
+        "coordinator",
+        "coordinators",
+        "representative",
+        "representatives",
+        "director",
+        "directors",
+        "engineer",
+        "engineers",
+        "champion",
+        "champions",
+        "administrator",
+        "administrators",
+        "lead",
+        "leads",
+        "steward",
+        "stewards",
+        "analyst",
+        "analysts",
+        "specialist",
+        "specialists",
+        "supervisor",
+        "supervisors",
+    ]
 )
 # ... and, capitalised, the bodies people belong to ("Architecture Review Board").
 _BODIES = frozenset(
-    """board boards committee committees team teams group council panel department office
-    unit forum""".split()
+    [
+        "board",
+        "boards",
+        "committee",
+        "committees",
+        "team",
+        "teams",
+        "group",
+        "council",
+        "panel",
+        "department",
+        "office",
+        "unit",
+        "forum",
+    ]
 )
 # Small words inside capitalised names: "Freedom of Information and Protection of Privacy".
-_CONNECTORS = frozenset("of and for & the to in on de".split())
+_CONNECTORS = frozenset(["of", "and", "for", "&", "the", "to", "in", "on", "de"])
 # German function words, and English ones: a block with more of the first is not English.
 _GERMAN = frozenset(
-    """der die das und ist nicht mit für wird werden den dem des ein eine einer eines zu von
-    auf im bei nach oder wir sie es auch wenn durch über dass sind jede jeder alle wie vom zum
-    zur unsere unser""".split()
+    [
+        "der",
+        "die",
+        "das",
+        "und",
+        "ist",
+        "nicht",
+        "mit",
+        "für",
+        "wird",
+        "werden",
+        "den",
+        "dem",
+        "des",
+        "ein",
+        "eine",
+        "einer",
+        "eines",
+        "zu",
+        "von",
+        "auf",
+        "im",
+        "bei",
+        "nach",
+        "oder",
+        "wir",
+        "sie",
+        "es",
+        "auch",
+        "wenn",
+        "durch",
+        "über",
+        "dass",
+        "sind",
+        "jede",
+        "jeder",
+        "alle",
+        "wie",
+        "vom",
+        "zum",
+        "zur",
+        "unsere",
+        "unser",
+    ]
 )
 _ENGLISH = frozenset(
-    "the and of to is are for with that this we be by on or it as in our from".split()
+    [
+        "the",
+        "and",
+        "of",
+        "to",
+        "is",
+        "are",
+        "for",
+        "with",
+        "that",
+        "this",
+        "we",
+        "be",
+        "by",
+        "on",
+        "or",
+        "it",
+        "as",
+        "in",
+        "our",
+        "from",
+    ]
 )
 
 _WORD_RE = re.compile(r"[^\W\d_][\w'’-]*")
 _GERMAN_HINT_RE = re.compile(r"\b(?:der|die|das|und|ist|nicht|wird|werden|mit|für|den|dem)\b")
-_PREVIOUS_RE = re.compile(r"(?P<word>[^\W\d_][\w'’]*)[ \t\u00a0]+$")
-_NEXT_RE = re.compile(r"[ \t\u00a0]+(?P<word>[^\W\d_][\w'’]*)")
+# The word right before or after an occurrence, across one line break (prose is wrapped).
+_PREVIOUS_RE = re.compile(r"(?P<word>[^\W\d_][\w'’]*)[ \t\u00a0]*\n?[ \t\u00a0]*$")
+_NEXT_RE = re.compile(r"[ \t\u00a0]*\n?[ \t\u00a0]*(?P<word>[^\W\d_][\w'’]*)")
+# "who assemble, service and use": a verb coordinated with one after a subject or modal.
+_COORDINATED_RE = re.compile(
+    r"(?P<subject>[^\W\d_][\w'’]*)[ \t\u00a0]+[a-z]+(?:,[ \t\u00a0]*[a-z]+)*"
+    r"(?:,[ \t\u00a0]*|[ \t\u00a0]+(?:and|or)[ \t\u00a0]+)$"
+)
+# A document's code before a title: "QP-21 Contract review", "SOP-004 Document Control".
+_DOCUMENT_CODE_RE = re.compile(
+    r"\b[A-Z]{2,}(?:-[A-Z0-9]+)*-\d+[A-Z]?[ \t\u00a0]*[:–—-]?[ \t\u00a0]*"
+    r"(?:[A-Z][\w’'-]*[ \t\u00a0]+(?:(?:and|of|&)[ \t\u00a0]+)?)*$"
+)
 _PATH_SEPARATORS = ("→", "->", "»", " > ", "⇒")
 _STATUS_RE = re.compile(
     r"(?i:\b(?:status|state|label|column|field|tab|button|menu|option)[ \t\u00a0]*[:=]?"
     r"[ \t\u00a0]*)[\"“'‘`]?$"
 )
-_STANDARD_TITLE_RE = re.compile(r"\b(?:ISO|IEC|EN)\b[\w/ +:.-]*\d[ \t\u00a0]*[—–:-][ \t\u00a0]*$")
+# A standard's title after its designation: "ISO 9001:2015 — Quality management systems —".
+_STANDARD_TITLE_RE = re.compile(
+    r"\b(?:ISO|IEC|EN)\b[\w/ +:.-]*\d(?:[ \t\u00a0]*[—–:-][ \t\u00a0]*[A-Z][\w ,]{0,60}?)*"
+    r"[ \t\u00a0]*[—–:-][ \t\u00a0]*$"
+)
 _LABEL_LINE_RE = re.compile(r"^[ \t>*_-]*[A-Z][\w'’/&() .-]{0,40}?[ \t]*[*_]*:[*_]*(?:[ \t]|$)")
 
 
@@ -129,9 +541,7 @@ class TermSenses:
         never: Sequence[str] = (),
     ) -> None:
         switched = switched or {}
-        self.off = frozenset(
-            term.key for term in terms if not switched.get(term.key, term.link)
-        )
+        self.off = frozenset(term.key for term in terms if not switched.get(term.key, term.link))
         self.never = never_pattern(never)
 
     def keep(
@@ -170,7 +580,22 @@ def _other_sense(text: str, match: TermMatch) -> bool:
     following = _NEXT_RE.match(after)
     prev_word = previous.group("word") if previous else ""
     next_word = following.group("word") if following else ""
-    if " " not in surface and surface.lower() in _VERBS and _verb(before, prev_word, next_word):
+    lower = surface.lower()
+    if " " not in surface and lower in _VERBS and _verb(before, prev_word, next_word):
+        return True
+    if (
+        " " not in surface
+        and next_word.lower() in _OBJECTS
+        and prev_word.lower() not in _DETERMINERS
+        and prev_word
+    ):
+        return True  # "the lead quarantines it": a verb, whatever the vocabulary says
+    if prev_word.lower() in _EVERYDAY_BEFORE.get(lower, ()):
+        return True
+    everyday = _EVERYDAY_AFTER_RE.get(lower)
+    if everyday is not None and everyday.match(after):
+        return True
+    if _DOCUMENT_CODE_RE.search(before):
         return True
     if next_word.lower() in _ROLES or (next_word[:1].isupper() and next_word.lower() in _BODIES):
         return True
@@ -183,10 +608,17 @@ def _other_sense(text: str, match: TermMatch) -> bool:
 
 def _verb(before: str, prev_word: str, next_word: str) -> bool:
     previous = prev_word.lower()
-    if previous in _BEFORE_VERB:
+    if previous in _BEFORE_VERB or previous in _PEOPLE:
+        return True
+    coordinated = _COORDINATED_RE.search(before)
+    if coordinated and coordinated.group("subject").lower() in _BEFORE_VERB | {"to"}:
+        return True
+    if not prev_word and _sentence_start(before) and next_word.lower() in _IMPERATIVE_OBJECTS:
         return True
     if previous == "to":
-        earlier = _PREVIOUS_RE.search(before[: len(before) - len(prev_word) - 1].rstrip(" \t") + " ")
+        earlier = _PREVIOUS_RE.search(
+            before[: len(before) - len(prev_word) - 1].rstrip(" \t") + " "
+        )
         return earlier is None or earlier.group("word").lower() not in _NOUN_AFTER_TO
     return next_word.lower() in _AFTER_VERB and previous not in _DETERMINERS
 
@@ -202,7 +634,7 @@ def _inside_a_name(before: str, after: str, prev_word: str, next_word: str) -> b
             return True
     if prev_word and _capitalised(prev_word):
         head = before[: before.rfind(prev_word)].rstrip(" \t\u00a0")
-        if head and head[-1] not in ".!?:;\n([\"“'‘*>-•" and not _list_start(head):
+        if head and head[-1] not in ".!?:;\n([*>-•" and not _list_start(head):
             return True
     if prev_word.lower() in _CONNECTORS and prev_word.lower() != "the":
         head = before[: before.rfind(prev_word)]
@@ -210,6 +642,12 @@ def _inside_a_name(before: str, after: str, prev_word: str, next_word: str) -> b
         if earlier and _capitalised(earlier.group("word")):
             return True
     return False
+
+
+def _sentence_start(before: str) -> bool:
+    """Whether an occurrence after `before` opens a sentence, a line or a list item."""
+    head = before.rstrip(" \t\u00a0*_")
+    return not head or head[-1] in ".!?:\n" or _list_start(head)
 
 
 def _list_start(head: str) -> bool:

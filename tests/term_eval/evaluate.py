@@ -158,7 +158,9 @@ def score(results: dict[str, PageResult], first: bool) -> Score:
                     result.wrong += 1
                 else:
                     result.unlabelled += 1
-                result.errors.append(f"{name}: block {index}: wrong link to {key} ({sign or 'no label'})")
+                result.errors.append(
+                    f"{name}: block {index}: wrong link to {key} ({sign or 'no label'})"
+                )
         if first:
             keys = {key for _i, span, key in page.gold if span.sign == "+" and key}
             right = {link[3] for link in links if link[4] == "+"}
@@ -202,7 +204,9 @@ def label(path: Path, matcher: TermMatcher) -> str:
     """The file with every hit of the matcher on unlabelled text marked ⟦?..⟧."""
     text = path.read_text(encoding="utf-8")
     plain, spans = strip_labels(text)
-    hits = [m for m in matcher.find_all(plain) if not any(s.start <= m.start < s.end for s in spans)]
+    hits = [
+        m for m in matcher.find_all(plain) if not any(s.start <= m.start < s.end for s in spans)
+    ]
     marks = [(m.start, m.end, "?") for m in hits] + [(s.start, s.end, s.sign) for s in spans]
     out, pos = [], 0
     for start, end, sign in sorted(marks):

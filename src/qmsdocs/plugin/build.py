@@ -7,9 +7,9 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from mkdocs.exceptions import PluginError
@@ -28,8 +28,8 @@ from qmsdocs.plugin.search import SearchText
 from qmsdocs.plugin.sitepages import SitePages
 from qmsdocs.records import PageRecord, Reference
 from qmsdocs.render import Renderer
-from qmsdocs.standards import Catalogue
 from qmsdocs.senses import TermSenses, never_pattern
+from qmsdocs.standards import Catalogue
 from qmsdocs.terms import TermMatcher
 from qmsdocs.vocabulary import Vocabulary
 

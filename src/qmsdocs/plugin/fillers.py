@@ -304,6 +304,7 @@ def _glossary_views(fill: Fill) -> GlossaryViews:
         fill.site.title_for,
         listed,
         backlinks_limit=build.options.backlinks_limit,
+        unlinked=build.context.senses.off if build.context.senses else frozenset(),
     )
 
 

@@ -28,7 +28,16 @@ SHIPPED_SOURCE = "qmsdocs/vocabulary/iso9000-2015.yml"
 _SHIPPED_FILE = "iso9000-2015.yml"
 
 _ENTRY_FIELDS = ("term", "ref", "admitted", "forms", "explanation", "see", "wording", "link")
-_SHIPPED_ENTRY_FIELDS = ("ref", "term", "admitted", "forms", "explanation", "see", "link", "link_note")
+_SHIPPED_ENTRY_FIELDS = (
+    "ref",
+    "term",
+    "admitted",
+    "forms",
+    "explanation",
+    "see",
+    "link",
+    "link_note",
+)
 _GLOSSARY_FIELDS = ("terms", "title", "id")
 _SHIPPED_FIELDS = ("id", "standard", "title", "groups", "terms")
 _WORDINGS = ("own", "official")

@@ -1,0 +1,180 @@
+"""Term links only where the ISO 9000 sense is meant (`qmsdocs.senses`).
+
+Each case is a sentence of the kind real manuals hold; what is linked is pinned, the ISO-sense
+occurrences that must stay linked as much as the everyday ones that must not.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import textwrap
+
+import markdown
+import pytest
+from mkdocs.commands.build import build
+from mkdocs.config import load_config
+from mkdocs.exceptions import Abort
+
+from qmsdocs.markdown_ext import QMSExtension
+from qmsdocs.senses import TermSenses
+from qmsdocs.terms import TermMatcher
+from qmsdocs.vocabulary import load_vocabulary
+
+from .conftest import write_site
+
+VOCABULARY, _ = load_vocabulary([])
+MATCHER = TermMatcher(VOCABULARY)
+SENSES = TermSenses(VOCABULARY)
+TERM_LINK = re.compile(r'<a class="qms-term"[^>]*>([^<]*)</a>')
+
+
+def kept(text: str, senses: TermSenses = SENSES) -> list[str]:
+    return [text[m.start : m.end] for m in senses.keep(text, MATCHER.find_all(text))]
+
+
+@pytest.mark.parametrize(
+    ("text", "linked"),
+    [
+        # Verbs
+        ("This page documents how we work.", []),
+        ("The note taker records all questions.", []),
+        ("Review each clause section before the meeting.", []),
+        ("Good metrics guide us.", []),
+        ("Managers must document their reasoning.", []),
+        ("We audit every supplier once a year.", ["supplier"]),
+        ("The aim is to review the risk.", ["risk"]),
+        ("Internal auditors test awareness by asking questions.", ["auditors"]),
+        ("the people who assemble, service and finally use that product", ["product"]),
+        ("Record actual values, not OK.", []),
+        ("Release everything together.", []),
+        ("The Metrology Lead quarantines it at once.", []),
+        # ... and nouns stay linked
+        ("Records of training are kept for six years.", ["Records"]),
+        ("The audit the team held found two gaps.", ["audit"]),
+        ("Audit findings are closed within a month.", ["Audit findings"]),
+        ("Parts are held until release by an inspector.", ["release"]),
+        ("Items are changed only subject to review by the owner.", ["review"]),
+        # Role titles and bodies
+        ("Ask the Quality Manager.", []),
+        ("Ask the Quality\nManager.", []),
+        ("The process owner signs it.", []),
+        ("The Product Owner and the Project Manager agree.", []),
+        ("The Change Control Coordinator logs it.", []),
+        ("Our Quality Management Representative reports.", []),
+        ("The Architecture Review Board meets monthly.", []),
+        # Names and titles
+        ("Advanced Driver Assistance Systems are tested.", []),
+        ("the Freedom of Information and Protection of Privacy Act", []),
+        ("We run Information Security Management Systems (ISMS) too.", []),
+        ("The Data Driven Development department owns it.", []),
+        ("See ISO 9001:2015 — Quality Management Systems — Requirements.", []),
+        ("Follow SOP-004 Document Control for this.", []),
+        ("See the Identification and Traceability SOP.", []),
+        ("Our Quality Management System covers all sites.", ["Quality Management System"]),
+        ("The Quality Policy is on the wall.", ["Quality Policy"]),
+        # Interface text
+        ("Open Settings → General → Releases to see it.", []),
+        ("Open Settings → Logs → Audit Log.", []),
+        ('Set the status "In Test" when you start.', []),
+        # Everyday phrases
+        ("A good record with our largest customers helps.", ["customers"]),
+        ("the machining strategy changed", []),
+        ("The real test of a policy comes on a Friday.", ["policy"]),
+        ("Likelihood times consequence: the product gives a score.", []),
+        ("It is kept in the document management system.", []),
+        # Terms off by default
+        ("Read this guide first.", []),
+        ("Close the action items and covered entities.", []),
+        # Metadata block
+        ("Document Owner: J. Smith\nLast Review: 2025-03-01", []),
+        ("Quality policy: we make parts that fit.", ["Quality policy"]),
+        # German
+        ("Leitet das Management Review und prüft die Audit Ergebnisse.", []),
+    ],
+)
+def test_what_is_linked(text: str, linked: list[str]) -> None:
+    assert kept(text) == linked
+
+
+def test_a_site_switches_terms_on_and_off() -> None:
+    senses = TermSenses(VOCABULARY, {"guide": True, "audit": False})
+    assert kept("The guide accompanies the audit team.", senses) == ["guide", "audit team"]
+    assert kept("The audit was short.", senses) == []
+
+
+def test_a_site_never_links_its_phrases() -> None:
+    senses = TermSenses(VOCABULARY, never=["Quality Circle", "release train"])
+    assert kept("The quality circle and the Release Train met; quality matters.", senses) == [
+        "quality"
+    ]
+
+
+def test_the_vocabulary_says_why_a_term_is_off() -> None:
+    off = {t.key: t.link_note for t in VOCABULARY if not t.link}
+    assert set(off) == {"guide", "object", "grade"}
+    assert all(note and len(note) > 40 for note in off.values())
+
+
+def render(text: str) -> str:
+    extension = QMSExtension(page_path="p.md")
+    return markdown.markdown(textwrap.dedent(text), extensions=[extension, "attr_list"])
+
+
+def test_an_author_marks_a_word_or_a_block_as_no_term() -> None:
+    html = render(
+        """
+        The [process](not-term:) of care matters to our process.
+
+        Quality and audit here are not terms.
+        {: .qms-no-terms }
+
+        The audit was short.
+        """
+    )
+    assert TERM_LINK.findall(html) == ["process", "audit"]
+    assert '<span class="qms-not-term">process</span>' in html
+
+
+def test_a_forced_link_still_links() -> None:
+    html = render("Read [this guide](term:guide) first.")
+    assert TERM_LINK.findall(html) == ["this guide"]
+
+
+def test_site_options_and_page_language(site, plugin_log) -> None:
+    built = site(
+        {
+            "index.md": "# Home\n\nThe Quality Circle meets. Our guide shows the audit.\n",
+            "page.md": "---\nqmsdocs:\n  not_terms: [audit]\n---\n\n# P\n\nThe audit ends.\n",
+            "de/seite.md": "# Seite\n\nThe audit of the process.\n",
+            "other.de.md": "# Andere\n\nThe audit of the process.\n",
+        },
+        plugins=[
+            "search",
+            {"qmsdocs": {"term_links": {"guide": True}, "not_terms": ["Quality Circle"]}},
+        ],
+    )
+    assert TERM_LINK.findall(built.page("index.md")) == ["guide", "audit"]
+    assert TERM_LINK.findall(built.page("page.md")) == []
+    assert TERM_LINK.findall(built.page("de/seite.md")) == []
+    assert TERM_LINK.findall(built.page("other.de.md")) == []
+    glossary = built.page("glossary.md")
+    entries = {
+        m.group(1): m.group(2)
+        for m in re.finditer(r'data-term="([^"]+)">(.*?)</div>', glossary, re.DOTALL)
+    }
+    assert "Not linked" not in entries["guide"]  # switched on by the site
+    assert "Not linked</span> Not linked in prose by default" in entries["object"]
+
+
+def test_an_unknown_term_in_term_links_stops_the_build(tmp_path, caplog) -> None:
+    config = write_site(
+        tmp_path,
+        {"index.md": "# Home\n"},
+        plugins=[{"qmsdocs": {"term_links": {"guidance": True}}}],
+    )
+    with caplog.at_level(logging.ERROR), pytest.raises(Abort):
+        build(load_config(str(config)))
+    assert "term_links: 'guidance' is no term of the glossary (did you mean 'guide'?)" in (
+        caplog.text
+    )
