@@ -141,7 +141,7 @@ def test_a_forced_link_still_links() -> None:
     assert TERM_LINK.findall(html) == ["this guide"]
 
 
-def test_site_options_and_page_language(site, plugin_log) -> None:
+def test_site_options_and_page_language(site) -> None:
     built = site(
         {
             "index.md": "# Home\n\nThe Quality Circle meets. Our guide shows the audit.\n",

@@ -150,7 +150,7 @@ def score(results: dict[str, PageResult], first: bool) -> Score:
                     seen.add(link[3])
                     firsts.append(link)
             links = firsts
-        for index, start, end, key, sign in links:
+        for index, _start, _end, key, sign in links:
             if sign == "+":
                 result.right += 1
             else:
