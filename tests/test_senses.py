@@ -30,7 +30,7 @@ TERM_LINK = re.compile(r'<a class="qms-term"[^>]*>([^<]*)</a>')
 
 
 def kept(text: str, senses: TermSenses = SENSES) -> list[str]:
-    return [text[m.start : m.end] for m in senses.keep(text, MATCHER.find_all(text))]
+    return [text[m.start : m.end] for m in senses.find(text, MATCHER)]
 
 
 @pytest.mark.parametrize(

@@ -380,10 +380,11 @@ class ProseLinkTreeprocessor(_Processor):
         links: list[Link],
     ) -> None:
         """Record the run's terms; add links for those to link, clear of the clause links."""
-        matches = matcher.find_all(run.text)
         senses = self.context.senses
-        if matches and senses is not None:
-            matches = senses.keep(run.text, matches, page.not_terms)
+        if senses is not None:
+            matches = senses.find(run.text, matcher, page.not_terms)
+        else:
+            matches = matcher.find_all(run.text)
         if not matches:
             return
         taken = [(c.start, c.end) for c in links]

@@ -27,14 +27,19 @@ What counts as a match:
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from itertools import pairwise
 
 from qmsdocs.vocabulary import Term
 from qmsdocs.vocabulary.model import NAME_CHARACTERS
 
-__all__ = ["TermMatch", "TermMatcher", "default_inflections"]
+__all__ = ["Judge", "TermMatch", "TermMatcher", "default_inflections"]
+
+# Decides whether an occurrence is meant as the term (`qmsdocs.senses`): called with the term's
+# key, the text split into [gap, word, gap, word, ..., gap], the indexes of its first and last
+# words, the text, and its start and end. It sees the words around at the cost of an index.
+Judge = Callable[[str, list[str], int, int, str, int, int], bool]
 
 # Combining marks that belong to the word they follow (accents written as separate code
 # points, Indic vowel signs, Hebrew and Arabic points); `\w` alone would split words at them.
@@ -225,24 +230,38 @@ class TermMatcher:
             )
             stack.extend(node.children.values())
         self._forms = {key: tuple(surfaces) for key, surfaces in forms.items()}
+        self._root_set = frozenset(self._roots)
 
     def forms(self, key: str) -> tuple[str, ...]:
         """Every surface form that matches the entry `key`, in precedence order."""
         return self._forms.get(key, ())
 
-    def find_all(self, text: str) -> list[TermMatch]:
-        """All terms in `text`: non-overlapping, left to right, longest match first."""
+    def find_all(self, text: str, judge: Judge | None = None) -> list[TermMatch]:
+        """All terms in `text`: non-overlapping, left to right, longest match first.
+
+        With `judge`, an occurrence it rejects is left out, and no shorter term is looked for
+        inside its words ("Quality Manager" is no occurrence of "quality" either).
+        """
         if not text:
             return []
         # Same length as the text: offsets stay valid.
         norm = text.translate(NAME_CHARACTERS) if _NAME_CHARACTER_RE.search(text) else text
         # The text as [gap, word, gap, word, ..., gap]: one C-level pass, and no tuple per
         # word (a page has thousands of words and a few dozen terms).
-        parts = (_ASCII_WORD_SPLIT if norm.isascii() else _WORD_SPLIT).split(norm)
+        ascii_text = norm.isascii()
+        parts = (_ASCII_WORD_SPLIT if ascii_text else _WORD_SPLIT).split(norm)
         words = parts[1::2]
+        if not words:
+            return []
         roots = self._roots
-        # Case folding is per character, so a word's folded form is the fold of the word.
-        starts = {word for word in set(words) if word.casefold() in roots}
+        # Case folding is per character, so a word's folded form is the fold of the word. In
+        # ASCII text folding is lower-casing, done for all the words at once.
+        folded = (
+            "\n".join(words).lower().split("\n")
+            if ascii_text
+            else [word.casefold() for word in words]
+        )
+        starts = self._root_set.intersection(folded)
         if not starts:
             return []
         count = len(words)
@@ -251,12 +270,12 @@ class TermMatcher:
         resume = 0  # index of the first word not inside a match
         # Offsets are only needed around the hits: `start` is where parts[summed] starts.
         summed = start = 0
-        for i in [index for index, word in enumerate(words) if word in starts]:
+        for i in [index for index, fold in enumerate(folded) if fold in starts]:
             if i < resume:
                 continue
             start += sum(map(len, parts[summed : 2 * i + 1]))
             summed = 2 * i + 1
-            node = roots[words[i].casefold()]
+            node = roots[folded[i]]
             # Follow the trie as far as the next words allow; the separators, exact case and
             # boundaries are checked afterwards, deepest (longest) candidate first.
             path = [node]
@@ -264,7 +283,7 @@ class TermMatcher:
             while node.children and j < count:
                 if len(parts[2 * j]) > _MAX_GAP:
                     break
-                child = node.children.get(words[j].casefold())
+                child = node.children.get(folded[j])
                 if child is None:
                     break
                 node = child
@@ -275,8 +294,11 @@ class TermMatcher:
                 for pattern in path[depth].patterns:
                     found = _match(pattern, norm, parts, start, i, last_end)
                     if found is not None:
-                        matches.append(TermMatch(found[0], found[1], pattern.key))
-                        last_end = found[1]
+                        if judge is None or judge(
+                            pattern.key, parts, i, i + depth, norm, found[0], found[1]
+                        ):
+                            matches.append(TermMatch(found[0], found[1], pattern.key))
+                            last_end = found[1]
                         break
                 if found is not None:
                     resume = i + depth + 1

@@ -127,9 +127,7 @@ def evaluate_page(page: str, matcher: TermMatcher, senses: TermSenses | None) ->
             gold.append((index, span, found[0].key if found else None))
         if in_table:
             continue
-        found = matcher.find_all(text)
-        if senses is not None:
-            found = senses.keep(text, found)
+        found = matcher.find_all(text) if senses is None else senses.find(text, matcher)
         for match in found:
             sign = next(
                 (s.sign for s in spans if s.start <= match.start and match.end <= s.end), None
