@@ -178,3 +178,34 @@ def test_an_unknown_term_in_term_links_stops_the_build(tmp_path, caplog) -> None
     assert "term_links: 'guidance' is no term of the glossary (did you mean 'guide'?)" in (
         caplog.text
     )
+
+
+def test_a_glossary_in_another_language_links_on_pages_in_it(tmp_path) -> None:
+    glossary = tmp_path / "glossary"
+    glossary.mkdir()
+    (glossary / "de.yml").write_text(
+        "language: de\nterms:\n"
+        "  - term: Prozesslandkarte\n"
+        "    explanation: Unsere Übersicht aller Prozesse und wie sie zusammenhängen.\n",
+        encoding="utf-8",
+    )
+    config = write_site(
+        tmp_path,
+        {
+            "index.md": "# Home\n\nThe audit uses the Prozesslandkarte.\n",
+            "de/index.md": "# Start\n\nDas Audit nutzt die Prozesslandkarte.\n",
+        },
+    )
+    build(load_config(str(config)))
+    site = tmp_path / "site"
+    english = (site / "index.html").read_text(encoding="utf-8")
+    german = (site / "de" / "index.html").read_text(encoding="utf-8")
+    assert TERM_LINK.findall(english[english.index("<article") :]) == ["audit"]
+    assert TERM_LINK.findall(german[german.index("<article") :]) == ["Prozesslandkarte"]
+
+
+def test_a_bad_glossary_language_is_reported_with_its_line(tmp_path) -> None:
+    path = tmp_path / "g.yml"
+    path.write_text("language: German\nterms: []\n", encoding="utf-8")
+    _vocabulary, findings = load_vocabulary([path])
+    assert [(f.code, f.line) for f in findings] == [("bad-field", 1)]

@@ -83,8 +83,8 @@ class PageContext:
     binding: Binding | None = None
     # Phrases this page never links as terms (front matter `qmsdocs: {not_terms: [...]}`).
     not_terms: re.Pattern[str] | None = None
-    # Terms are linked only on pages in the vocabulary's language.
-    terms_language: bool = True
+    # The language the page is written in: its terms are those of that language.
+    language: str = "en"
     # (href, tooltip) of each term and clause linked from this page, looked up once per page.
     targets: dict[tuple[str, str], tuple[str, str] | None] = field(default_factory=dict)
 
@@ -108,6 +108,9 @@ class BuildContext:
     tooltip_length: int = 220
     current: PageContext | None = None
     senses: TermSenses | None = None  # which occurrences are meant in the ISO sense
+    # Per language, the matcher of the terms in it (under the plugin); else `matcher` serves
+    # every page.
+    matchers: dict[str, TermMatcher] = field(default_factory=dict)
 
     def href(self, page: PageContext, target: str, fragment: str) -> str:
         """A link from `page` to `target#fragment` (deferred under the plugin)."""
@@ -329,12 +332,9 @@ class ProseLinkTreeprocessor(_Processor):
         page = self.context.current
         if page is None or page.generated:
             return
-        matcher = self.context.matcher
-        link_terms = (
-            page.link_terms != "off"
-            and page.terms_language
-            and self.context.glossary_page is not None
-        )
+        matchers = self.context.matchers
+        matcher = matchers.get(page.language) if matchers else self.context.matcher
+        link_terms = page.link_terms != "off" and self.context.glossary_page is not None
         tables = list(root.iter("table"))
         # Tables and blocks the author marks `{: .qms-no-terms }` get no term links.
         quiet = [*tables, *(e for e in root.iter() if _NO_TERMS in (e.get("class") or ""))]
@@ -381,7 +381,7 @@ class ProseLinkTreeprocessor(_Processor):
     ) -> None:
         """Record the run's terms; add links for those to link, clear of the clause links."""
         senses = self.context.senses
-        if senses is not None:
+        if senses is not None and page.language == senses.language:
             matches = senses.find(run.text, matcher, page.not_terms)
         else:
             matches = matcher.find_all(run.text)

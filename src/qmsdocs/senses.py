@@ -177,6 +177,9 @@ class TermSenses:
         self.never = never_pattern(never)
         self._judge = _Judge(self.off)
 
+    # The language the rules read (English grammar, English names of roles).
+    language = "en"
+
     def find(
         self,
         text: str,

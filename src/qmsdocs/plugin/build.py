@@ -106,11 +106,17 @@ class Build:
         generated = GeneratedFiles.plan(options, editions)
         rules = rules_from(options)
         recognizer = make_recognizer(editions, rules)
+        # One matcher per language the terms are in: a page is read with its language's terms.
+        languages = sorted({term.language for term in vocabulary} | {VOCABULARY_LANGUAGE})
+        matchers = {
+            language: TermMatcher([t for t in vocabulary if t.language == language])
+            for language in languages
+        }
         context = BuildContext(
             recognizer,
             generated.layout,
             vocabulary,
-            TermMatcher(vocabulary) if options.link_terms != "off" else None,
+            matchers.get(VOCABULARY_LANGUAGE) if options.link_terms != "off" else None,
             generated.glossary_page,
             options.tooltip_length,
             senses=TermSenses(
@@ -118,6 +124,7 @@ class Build:
                 term_switches(vocabulary, options.term_links),
                 options.not_terms,
             ),
+            matchers=matchers if options.link_terms != "off" else {},
         )
         return cls(
             options,
@@ -184,7 +191,7 @@ class Build:
             resolve=SitePages(files).resolver(page.file),
             binding=assessed.binding,
             not_terms=never_pattern(options.not_terms),
-            terms_language=page_language(src, page.meta, self.language) == VOCABULARY_LANGUAGE,
+            language=page_language(src, page.meta, self.language),
         )
 
     @property

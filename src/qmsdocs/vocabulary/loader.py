@@ -38,7 +38,8 @@ _SHIPPED_ENTRY_FIELDS = (
     "link",
     "link_note",
 )
-_GLOSSARY_FIELDS = ("terms", "title", "id")
+_GLOSSARY_FIELDS = ("terms", "title", "id", "language")
+_LANGUAGE_RE = re.compile(r"[a-z]{2}")
 _SHIPPED_FIELDS = ("id", "standard", "title", "groups", "terms")
 _WORDINGS = ("own", "official")
 
@@ -72,6 +73,7 @@ class _Entry:
     wording: str = "own"
     link: bool | None = None  # whether the term is linked in prose; None: as inherited
     link_note: str | None = None  # why a shipped term is not linked by default
+    language: str = "en"  # of the file: an own term is linked on pages in this language
 
     def line_of(self, name: str) -> int | None:
         """Line of one field of the entry, or of the entry itself."""
@@ -109,6 +111,7 @@ class _Draft:
     see_names: list[tuple[str, int | None]] | None = None
     link: bool = True
     link_note: str | None = None
+    language: str = "en"
     shipped_term: str | None = None
     override: _Entry | None = None
     included: bool = True
@@ -327,11 +330,24 @@ def _read_glossary(path: Path, name: str, report: _Report, *, first_order: int) 
             "start each entry with '- term: ...', or put the list under 'terms:'",
         )
         return []
+    language = "en"
+    if isinstance(data, dict) and "language" in data:
+        value = data["language"]
+        if isinstance(value, str) and _LANGUAGE_RE.fullmatch(value.strip().lower()):
+            language = value.strip().lower()
+        else:
+            report.problem(
+                "bad-field",
+                f"'language' must be a two-letter language code such as de, not {value!r}",
+                name,
+                line_of(data, "language"),
+            )
     entries = []
     for index, raw in enumerate(raw_entries):
         line = line_of(raw_entries, index)
         entry = _parse_entry(raw, line, name, first_order + index, _ENTRY_FIELDS, report)
         if entry is not None:
+            entry.language = language
             entries.append(entry)
     return entries
 
@@ -683,6 +699,7 @@ class _Merger:
                 forms=list(entry.forms or ()),
                 see_names=list(entry.see or ()),
                 link=entry.link if entry.link is not None else True,
+                language=entry.language,
                 override=entry,
             )
         )
@@ -801,6 +818,7 @@ class _Merger:
             line=draft.line,
             link=draft.link,
             link_note=draft.link_note,
+            language=draft.language,
         )
 
     def _unknown_see(

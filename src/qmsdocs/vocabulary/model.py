@@ -75,6 +75,7 @@ class Term:
         link: Whether occurrences in prose are linked. False for terms whose everyday sense
             dominates in manuals ("guide", "item"); a site switches it per term.
         link_note: Why a shipped term is not linked by default.
+        language: The language its names are in: it is linked on pages in that language.
     """
 
     key: str
@@ -91,6 +92,7 @@ class Term:
     line: int | None = None
     link: bool = True
     link_note: str | None = None
+    language: str = "en"
 
     @property
     def names(self) -> tuple[str, ...]:
