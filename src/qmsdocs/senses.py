@@ -88,6 +88,12 @@ _EVERYDAY_BEFORE = {
         toolpath caching deployment retry search"""
     ),
     "test": _words("real true acid litmus ultimate hardest"),
+    # ISO's release is the go-ahead, an uncountable act ("before release", "the release of the
+    # batch"); "a release", "every release", "the firmware release" are versions of software.
+    "release": _words(
+        """a an every each this next first new latest previous last major minor patch firmware
+        software hotfix maintenance app feature quarterly monthly weekly"""
+    ),
     "management-system": _words(
         "document documents content learning warehouse inventory ticket ticketing library"
     ),
@@ -96,7 +102,15 @@ _EVERYDAY_AFTER_RE = {
     "record": re.compile(r"[ \t\n]+of[ \t\n]+(?:steady|consistent|continuous|sustained|proven)\b"),
     "product": re.compile(r"(?=.{0,80}\b(?:score|multipl|times)\b)", re.DOTALL),
     "document": re.compile(r"[ \t\n]+management[ \t\n]+system"),
+    "release": re.compile(
+        r"(?<=[sS])|[ \t\n]+(?:notes|note|manager|managers|train|branch|candidate|cycle|version|tag"
+        r"|pipeline|\d)"
+    ),
+    "audit": re.compile(r"[ \t\n]+(?:trail|trails|log|logs|logging)\b"),
+    "system": re.compile(r"[ \t\n]+of[ \t\n]+record\b"),
 }
+# ... and phrases that end right before a term: "the system of record".
+_EVERYDAY_BEFORE_RE = {"record": re.compile(r"\bsystems?[ \t\n]+of[ \t\n]+$")}
 # Before a noun: "the audit the team held" is a noun, whatever follows.
 _DETERMINERS = _words(
     """the a an our their its this that these those each every any no your his her my internal
@@ -127,6 +141,9 @@ _ENGLISH = _words("""the and of to is are for with that this we be by on or it a
 # What a word after a term must be for any rule on it to apply: most are let go at once.
 _NEXT_CUES = _OBJECTS | _ROLES | _BODIES
 _EVERYDAY_KEYS = frozenset(_EVERYDAY_BEFORE) | frozenset(_EVERYDAY_AFTER_RE)
+_EVERYDAY_KEYS |= frozenset(_EVERYDAY_BEFORE_RE)
+# The subject of a verb: a person or body ("the Supplier Quality Engineer audits new suppliers").
+_SUBJECTS = _PEOPLE | _ROLES | _BODIES | _words("buyer operator inspector technician setter")
 _STATUS_WORDS = _words("status state label column field tab button menu option")
 _PATH_SEPARATORS = ("→", "->", "»", " > ", "⇒")
 _SENTENCE_MARKS = frozenset(".!?:;\n([*>•")
@@ -136,6 +153,8 @@ _STANDARD_TITLE_RE = re.compile(
     r"\b(?:ISO|IEC|EN)\b[\w/ +:.-]*\d(?:[ \t\u00a0]*[—–:-][ \t\u00a0]*[A-Z][\w ,]{0,60}?)*"
     r"[ \t\u00a0]*[—–:-][ \t\u00a0]*$"
 )
+# A field of a form line: "Auditor:" in "Auditor: ____  Auditee: Cell 3  Date: ____".
+_FIELD_RE = re.compile(r"(?<![\w:])[A-Z][A-Za-z'’/&-]*(?: [A-Za-z'’/&-]+){0,2}:(?=[ \t_]|$)")
 _LABEL_LINE_RE = re.compile(r"^[ \t>*_-]*[A-Z][\w'’/&() .-]{0,40}?[ \t]*[*_]*:[*_]*(?:[ \t]|$)")
 
 # A document's code before a title: "QP-21 Contract review", "SOP-004 Document Control".
@@ -193,7 +212,7 @@ class TermSenses:
         matches = matcher.find_all(text, self._judge)
         if not matches or _not_english(text):
             return []
-        labels = ":" in text and "\n" in text
+        labels = ":" in text
         if self.never is None and never is None and not labels:
             return matches  # the common case
         blocked: list[tuple[int, int]] = []
@@ -260,6 +279,9 @@ class _Judge:
             everyday = _EVERYDAY_AFTER_RE.get(key)
             if everyday is not None and everyday.match(text, end):
                 return False
+            everyday = _EVERYDAY_BEFORE_RE.get(key)
+            if everyday is not None and everyday.search(text[max(0, start - 30) : start]):
+                return False
         capital = text[start].isupper()
         if capital and _inside_a_name(parts, first, last, previous, following):
             return False
@@ -299,7 +321,7 @@ def _word_after(parts: list[str], index: int) -> str:
 
 
 def _verb(parts: list[str], first: int, previous: str, following: str) -> bool:
-    if previous in _BEFORE_VERB or previous in _PEOPLE:
+    if previous in _BEFORE_VERB or previous in _SUBJECTS:
         return True
     if previous == "to":
         earlier = _word_before(parts, first - 1).lower()
@@ -307,13 +329,17 @@ def _verb(parts: list[str], first: int, previous: str, following: str) -> bool:
     if following in _AFTER_VERB and previous not in _DETERMINERS:
         return True
     gap = parts[2 * first]
-    # "who assemble, service and use", "we collect or process": coordinated with a verb.
-    if gap.strip() == "," and first >= 2:
-        subject = _word_before(parts, first - 1).lower()
-        if subject in _BEFORE_VERB or subject == "to":
-            return True
-    if previous in ("and", "or") and first >= 3:
-        subject = _word_before(parts, first - 2).lower()
+    # "who assemble, service and use", "how we make, inspect or release parts": coordinated
+    # with verbs after a subject or modal (a list of up to four).
+    index = first
+    for _ in range(4 if gap.strip() == "," or previous in ("and", "or") else 0):
+        if parts[2 * index].strip() == "," and index >= 1:
+            index -= 1
+        elif _word_before(parts, index).lower() in ("and", "or") and index >= 2:
+            index -= 2
+        else:
+            break
+        subject = _word_before(parts, index).lower()
         if subject in _BEFORE_VERB or subject == "to":
             return True
     if not previous and following in _IMPERATIVE_OBJECTS:
@@ -374,15 +400,20 @@ def _only_names(text: str) -> bool:
 
 
 def _label_lines(text: str) -> list[tuple[int, int]]:
-    """The labels of a block of "Label: value" lines (two or more), as spans of `text`."""
-    spans = []
+    """The labels of metadata, as spans of `text`: of a block of two or more "Label: value"
+    lines, and of a line that holds two or more ("Auditor: ____  Auditee: Cell 3")."""
+    spans: list[tuple[int, int]] = []
+    starts: list[tuple[int, int]] = []
     offset = 0
     for line in text.split("\n"):
         label = _LABEL_LINE_RE.match(line)
         if label is not None:
-            spans.append((offset, offset + label.end()))
+            starts.append((offset, offset + label.end()))
+        fields = list(_FIELD_RE.finditer(line))
+        if len(fields) >= 2:
+            spans += [(offset + m.start(), offset + m.end()) for m in fields]
         offset += len(line) + 1
-    return spans if len(spans) >= 2 else []
+    return spans + (starts if len(starts) >= 2 else [])
 
 
 def _not_english(text: str) -> bool:

@@ -1,0 +1,1 @@
+"""A labelled evaluation set for term links (see evaluate.py)."""
