@@ -9,9 +9,12 @@ from __future__ import annotations
 import logging
 import re
 import textwrap
+import time
 
 import markdown
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from mkdocs.commands.build import build
 from mkdocs.config import load_config
 from mkdocs.exceptions import Abort
@@ -209,3 +212,57 @@ def test_a_bad_glossary_language_is_reported_with_its_line(tmp_path) -> None:
     path.write_text("language: German\nterms: []\n", encoding="utf-8")
     _vocabulary, findings = load_vocabulary([path])
     assert [(f.code, f.line) for f in findings] == [("bad-field", 1)]
+
+
+_PIECES = [
+    "the",
+    "Quality",
+    "Manager",
+    "records",
+    "all",
+    "audit",
+    "→",
+    "Settings",
+    ":",
+    "\n",
+    "ISO 9001:2015 —",
+    "SOP-004",
+    "Review",
+    "of",
+    "and",
+    ",",
+    "guide",
+    "we",
+    "to",
+    "release",
+    "Release",
+    "die",
+    "und",
+    "Data",
+    "process",
+    "owner",
+    '"In',
+    'Test"',
+    "status",
+    "  ",
+]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.sampled_from(_PIECES), max_size=40), st.text(max_size=40))
+def test_any_text_gives_ordered_separate_occurrences(pieces: list[str], noise: str) -> None:
+    text = " ".join(pieces) + noise
+    found = SENSES.find(text, MATCHER)
+    bare = {(m.start, m.end, m.key) for m in MATCHER.find_all(text)}
+    for previous, match in zip([None, *found], found, strict=False):
+        assert 0 <= match.start < match.end <= len(text)
+        assert previous is None or previous.end <= match.start
+        assert (match.start, match.end, match.key) in bare
+
+
+def test_long_hostile_text_is_read_in_one_pass() -> None:
+    text = ("Quality Manager → Audit Log: " * 20_000) + ("records all " * 20_000)
+    started = time.perf_counter()
+    SENSES.find(text, MATCHER)
+    # Generous: a quadratic reading of this megabyte would take minutes.
+    assert time.perf_counter() - started < 10
