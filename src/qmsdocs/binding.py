@@ -82,10 +82,6 @@ class OtherStandard:
     kind: Kind
     aliases: tuple[str, ...] = ()
 
-    @property
-    def label(self) -> str:
-        return f"{self.name} ({self.subject})" if self.subject else self.name
-
 
 # The edition and the "/IEC" co-publisher do not change which standard is meant:
 # "ISO/IEC 27001:2022", "ISO 27001" and "DIN EN ISO/IEC 27001:2017" are one family.
