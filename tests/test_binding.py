@@ -456,6 +456,11 @@ def test_explain_says_why_each_number_was_linked_or_not(tmp_path) -> None:
     assert "quality/purchasing.md" not in result.output
     data = CliRunner().invoke(main, ["explain", str(config), "--format", "json"])
     pages = {p["page"]: p for p in json.loads(data.output)["pages"]}
+    bcm = pages["bcm/plans.md"]["citations"][0]
+    assert (bcm["bound_to"], bcm["subject"]) == (
+        "ISO 22301:2019",
+        "business continuity management systems",
+    )
     rows = pages["isms/index.md"]["citations"]
     assert [(r["text"], r["linked"]) for r in rows if r["linked"]] == [
         ("ISO 9001:2015 clause 9.3", True)

@@ -348,7 +348,9 @@ class Assessor:
             why = binding.why if binding is not None else ""
             if citation.catalogue is None:
                 target = binding.target if binding is not None else "unbound"
-                page.unlinked.append(Unlinked(page.path, line, citation.text, target, why))
+                known = recognizer.known.get(target) if binding and binding.other else None
+                subject = known.subject if known else ""
+                page.unlinked.append(Unlinked(page.path, line, citation.text, target, why, subject))
                 if binding is not None and binding.ambiguous:
                     page.findings.append(_ambiguous(citation, binding, page.path, line))
                 continue

@@ -26,6 +26,7 @@ class Explained:
     bound_to: str  # a catalogue's label, or what else it belongs to
     clauses: tuple[str, ...]  # the clauses it cites, when linked
     why: str
+    subject: str = ""  # what the other standard is about, when known
 
 
 def explain(page: PageAssessment, labels: dict[str, str]) -> list[Explained]:
@@ -40,7 +41,9 @@ def explain(page: PageAssessment, labels: dict[str, str]) -> list[Explained]:
         Explained(line, text, True, why[(line, text)][0], tuple(clauses), why[(line, text)][1])
         for (line, text), clauses in cited.items()
     ]
-    rows += [Explained(u.line, u.text, False, u.target, (), u.why) for u in page.unlinked]
+    rows += [
+        Explained(u.line, u.text, False, u.target, (), u.why, u.subject) for u in page.unlinked
+    ]
     return sorted(rows, key=lambda row: row.line or 0)
 
 
@@ -73,7 +76,8 @@ def explanation_lines(assessment: Assessment, only: Iterable[str] = ()) -> list[
             if row.linked:
                 verdict = f"linked to {row.bound_to} {', '.join(row.clauses)}"
             else:
-                verdict = f"not linked ({row.bound_to})"
+                subject = f", {row.subject}" if row.subject else ""
+                verdict = f"not linked ({row.bound_to}{subject})"
             lines.append(f"  {where:<6}{row.text!r}: {verdict}, because {row.why}")
         lines.append("")
     return lines
@@ -96,6 +100,7 @@ def explanation_data(assessment: Assessment, only: Iterable[str] = ()) -> dict[s
                         "bound_to": row.bound_to,
                         "clauses": list(row.clauses),
                         "why": row.why,
+                        "subject": row.subject,
                     }
                     for row in explain(page, labels)
                 ],

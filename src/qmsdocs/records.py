@@ -108,6 +108,7 @@ class Unlinked:
     text: str  # the citation as written
     target: str  # what it is bound to: another standard, a document, "unbound", "ambiguous"
     why: str
+    subject: str = ""  # what that other standard is about, when qmsdocs knows it
 
 
 @dataclass
