@@ -3,8 +3,9 @@
 The pages in `pages/` are realistic quality-management prose written for this purpose (manual
 sections, procedures, work instructions, audit checklists, policies, management-review minutes,
 release notes, bilingual pages). The `m` pages were written while the sense rules were being
-made, and the rules were adjusted to them; the `h` pages were written afterwards and held out,
-so their figures say how the rules do on text they were not fitted to. Every place where a term
+made, and the rules were adjusted to them; the `h` pages were written afterwards and held out.
+The `s` pages were written and labelled independently, by a writer who did not see the rules:
+their figures are the honest ones. Every place where a term
 of the ISO 9000 vocabulary could be read is labelled inline:
 
     ⟦+quality⟧ objectives     the ISO 9000 sense: a link is right here
@@ -24,7 +25,7 @@ A link on text with no label is counted wrong and listed: label it.
 
     python tests/term_eval/evaluate.py              # the figures
     python tests/term_eval/evaluate.py --errors     # and every wrong or missed link
-    python tests/term_eval/evaluate.py --only h     # the held-out pages only
+    python tests/term_eval/evaluate.py --only s     # the independent pages only
     python tests/term_eval/evaluate.py --baseline   # the bare matcher, for comparison
     python tests/term_eval/evaluate.py --label FILE # FILE with the matcher's hits marked ⟦?..⟧
 """
