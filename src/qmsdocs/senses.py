@@ -44,7 +44,7 @@ _VERBS = _words(
     """audit audits review reviews process processes record records document documents test
     tests release releases service services guide guides design designs control controls
     measure measures plan plans change changes monitor monitors object objects output
-    outputs outsource outsources contract contracts repair repairs rework reworks scrap
+    outputs contract contracts repair repairs rework reworks scrap
     scraps risk risks grade grades dispute disputes project projects"""
 )
 # Before a verb: its subject, a modal, an adverb of frequency.
@@ -52,6 +52,17 @@ _BEFORE_VERB = _words(
     """i we you they he she it who must shall should will would can could may might please not
     also always never often usually regularly then cannot don't doesn't didn't won't let's
     help helps"""
+)
+# Of those, the ones a verb's -s form never follows: "to documents", "we records" are nouns.
+_BEFORE_BARE_VERB = _words(
+    """to i we you they must shall should will would can could may might please let's help
+    cannot don't didn't won't"""
+)
+# Adverbs between a subject and its verb: "we therefore review", "the team jointly audits".
+_ADVERBS = _words(
+    """therefore then also still now first only jointly together each both all thus
+    further formally independently periodically annually routinely carefully promptly
+    personally systematically"""
 )
 # Words before "to" after which the next word is a noun: "prior to release", "subject to review".
 _NOUN_AFTER_TO = _words(
@@ -62,7 +73,7 @@ _NOUN_AFTER_TO = _words(
 # After a verb and never right after a noun: determiners, pronouns, question words.
 _AFTER_VERB = _words(
     """the a an all each every its their our your his her this these those how what whether why
-    when where any some them us him me it both whichever whatever everything nothing
+    when where who whom any some them us him me it both whichever whatever everything nothing
     anything something"""
 )
 # What follows a noun that is not the term's own noun phrase: after any single-word term that
@@ -92,11 +103,16 @@ _EVERYDAY_BEFORE = {
     # batch"); "a release", "every release", "the firmware release" are versions of software.
     "release": _words(
         """a an every each this next first new latest previous last major minor patch firmware
-        software hotfix maintenance app feature quarterly monthly weekly"""
+        software hotfix maintenance app feature quarterly monthly weekly press"""
     ),
     "management-system": _words(
-        "document documents content learning warehouse inventory ticket ticketing library"
+        """document documents content learning warehouse inventory ticket ticketing library
+        colour color password fleet building battery database"""
     ),
+    "validation": _words("input form field schema email password format client-side server-side"),
+    "data": _words("open big"),
+    "association": _words("weak strong statistical positive negative close clear significant"),
+    "policy": _words("insurance"),
 }
 _EVERYDAY_AFTER_RE = {
     "record": re.compile(r"[ \t\n]+of[ \t\n]+(?:steady|consistent|continuous|sustained|proven)\b"),
@@ -107,10 +123,31 @@ _EVERYDAY_AFTER_RE = {
         r"|pipeline|\d)"
     ),
     "audit": re.compile(r"[ \t\n]+(?:trail|trails|log|logs|logging)\b"),
+    # machine vision, not the organisation's aspiration
+    "vision": re.compile(r"[ \t\n]+(?:systems?|cameras?|sensors?|inspection|checks?)\b"),
+    # "for information", "for your information": a note, not the term
+    "information": re.compile(
+        r"(?:(?<=[Ff]or[ \t\n]information)|(?<=[Yy]our[ \t\n]information))"
+        r"(?=[ \t\n]*(?:[.,;:)]|only\b|purposes\b|$))"
+    ),
     "system": re.compile(r"[ \t\n]+of[ \t\n]+record\b"),
 }
 # ... and phrases that end right before a term: "the system of record".
 _EVERYDAY_BEFORE_RE = {"record": re.compile(r"\bsystems?[ \t\n]+of[ \t\n]+$")}
+# Before an adjective and never before its noun: "we try to be objective".
+_ADJECTIVES = {
+    "objective": _words(
+        """be is are was were been being remain remains stay stays more less most very as fully
+        truly sufficiently seem seems appear appears"""
+    )
+}
+# Departments: "purchasing and quality have both looked at it" names two of them.
+_DEPARTMENTS = _words(
+    """purchasing production engineering sales finance hr logistics maintenance it operations
+    procurement manufacturing marketing warehouse dispatch shipping"""
+)
+# Verbs of an interface before a capitalised word: "press Release", "click Review".
+_INTERFACE_VERBS = _words("press click tap select choose hit")
 # Before a noun: "the audit the team held" is a noun, whatever follows.
 _DETERMINERS = _words(
     """the a an our their its this that these those each every any no your his her my internal
@@ -128,6 +165,10 @@ _BODIES = _words(
     """board boards committee committees team teams group council panel department office unit
     forum"""
 )
+# In any case, the places and units of an organisation after a one-word term: "the quality
+# office", "the service desk" (a "test unit" is a thing tested, so not "unit"; a "corrective
+# action team" does corrective action).
+_UNITS = (_BODIES - {"unit"}) | _words("desk lab laboratory departments offices")
 # Small words inside capitalised names: "Freedom of Information and Protection of Privacy".
 _CONNECTORS = _words("of and for & the to in on de")
 # German function words, and English ones: a block with more of the first is not English.
@@ -139,12 +180,12 @@ _GERMAN = _words(
 _ENGLISH = _words("""the and of to is are for with that this we be by on or it as in our from""")
 
 # What a word after a term must be for any rule on it to apply: most are let go at once.
-_NEXT_CUES = _OBJECTS | _ROLES | _BODIES
+_STATUS_WORDS = _words("status state label column field tab button menu option")
+_NEXT_CUES = _OBJECTS | _ROLES | _BODIES | _UNITS | _STATUS_WORDS
 _EVERYDAY_KEYS = frozenset(_EVERYDAY_BEFORE) | frozenset(_EVERYDAY_AFTER_RE)
-_EVERYDAY_KEYS |= frozenset(_EVERYDAY_BEFORE_RE)
+_EVERYDAY_KEYS |= frozenset(_EVERYDAY_BEFORE_RE) | frozenset(_ADJECTIVES) | {"quality"}
 # The subject of a verb: a person or body ("the Supplier Quality Engineer audits new suppliers").
 _SUBJECTS = _PEOPLE | _ROLES | _BODIES | _words("buyer operator inspector technician setter")
-_STATUS_WORDS = _words("status state label column field tab button menu option")
 _PATH_SEPARATORS = ("→", "->", "»", " > ", "⇒")
 _SENTENCE_MARKS = frozenset(".!?:;\n([*>•")
 _WORD_RE = re.compile(r"[^\W\d_][\w'’-]*")
@@ -271,8 +312,14 @@ class _Judge:
                 and prev_lower not in _DETERMINERS
             ):
                 return False  # "the lead quarantines it": a verb, whatever the vocabulary says
-            if next_lower in _ROLES or (next_lower in _BODIES and following[0].isupper()):
+            if next_lower in _ROLES or (next_lower in _UNITS and first == last):
                 return False
+            if next_lower in _BODIES and following[0].isupper():
+                return False
+            if next_lower in _STATUS_WORDS and text[start].isupper():
+                return False  # "the Release button", "the Review status"
+        if prev_lower in _INTERFACE_VERBS and text[start].isupper():
+            return False
         if key in _EVERYDAY_KEYS:
             if prev_lower in _EVERYDAY_BEFORE.get(key, ()):
                 return False
@@ -282,8 +329,14 @@ class _Judge:
             everyday = _EVERYDAY_BEFORE_RE.get(key)
             if everyday is not None and everyday.search(text[max(0, start - 30) : start]):
                 return False
+            if prev_lower in _ADJECTIVES.get(key, ()):
+                return False
+            if key == "quality" and _a_department(parts, first, last, prev_lower, next_lower):
+                return False
         capital = text[start].isupper()
         if capital and _inside_a_name(parts, first, last, previous, following):
+            return False
+        if capital and _quoted_title(text, start, end):
             return False
         if (
             gap
@@ -321,8 +374,15 @@ def _word_after(parts: list[str], index: int) -> str:
 
 
 def _verb(parts: list[str], first: int, previous: str, following: str) -> bool:
+    word = parts[2 * first + 1].lower()
+    if previous in _BEFORE_BARE_VERB and _plural(word):
+        return False  # "to documents of external origin": a verb there is never an -s form
     if previous in _BEFORE_VERB or previous in _SUBJECTS:
         return True
+    if previous in _ADVERBS:
+        subject = _word_before(parts, first - 1).lower()
+        if subject in _BEFORE_VERB or subject in _SUBJECTS:
+            return True  # "we therefore review"
     if previous == "to":
         earlier = _word_before(parts, first - 1).lower()
         return earlier not in _NOUN_AFTER_TO
@@ -345,6 +405,33 @@ def _verb(parts: list[str], first: int, previous: str, following: str) -> bool:
     if not previous and following in _IMPERATIVE_OBJECTS:
         return first == 0 or any(mark in gap for mark in ".!?:\n")
     return False
+
+
+def _plural(word: str) -> bool:
+    return word.endswith("s") and (word[:-1] in _VERBS or word[:-2] in _VERBS)
+
+
+def _a_department(parts: list[str], first: int, last: int, previous: str, following: str) -> bool:
+    """Joined by "and"/"or" to a department: "purchasing and quality", "Quality or HR"."""
+    if (
+        previous in ("and", "or", "&")
+        and first >= 2
+        and _word_before(parts, first - 1).lower() in _DEPARTMENTS
+    ):
+        return True
+    if following in ("and", "or", "&"):
+        return _word_after(parts, last + 1).lower() in _DEPARTMENTS
+    return False
+
+
+def _quoted_title(text: str, start: int, end: int) -> bool:
+    """The first word of a quoted title of several words: the course "Quality at Pellworth"
+    (a quoted word on its own, "“Quality” means", is a mention of the term)."""
+    if start == 0 or text[start - 1] not in "\"“'‘":
+        return False
+    if start >= 2 and not (text[start - 2].isspace() or text[start - 2] in "(["):
+        return False
+    return end < len(text) and text[end] not in "\"”'’"
 
 
 def _inside_a_name(parts: list[str], first: int, last: int, previous: str, following: str) -> bool:

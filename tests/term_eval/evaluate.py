@@ -120,13 +120,23 @@ class PageResult:
 
     links: list[tuple[int, int, int, str, str | None]]
     gold: list[tuple[int, Span, str | None]]
+    texts: list[str] = field(default_factory=list)  # each block's prose, labels stripped
+
+    def around(self, index: int, start: int, end: int) -> str:
+        """The words around a span of a block, the span in brackets, for error lists."""
+        text = self.texts[index]
+        before = " ".join(text[max(0, start - 40) : start].split())
+        after = " ".join(text[end : end + 30].split())
+        return f"…{before} [{text[start:end]}] {after}…"
 
 
 def evaluate_page(page: str, matcher: TermMatcher, senses: TermSenses | None) -> PageResult:
     links: list[tuple[int, int, int, str, str | None]] = []
     gold: list[tuple[int, Span, str | None]] = []
+    texts: list[str] = []
     for index, (labelled, in_table) in enumerate(_runs(page)):
         text, spans = strip_labels(labelled)
+        texts.append(text)
         for span in spans:
             found = matcher.find_all(text[span.start : span.end])
             gold.append((index, span, found[0].key if found else None))
@@ -138,7 +148,7 @@ def evaluate_page(page: str, matcher: TermMatcher, senses: TermSenses | None) ->
                 (s.sign for s in spans if s.start <= match.start and match.end <= s.end), None
             )
             links.append((index, match.start, match.end, match.key, sign))
-    return PageResult(links, gold)
+    return PageResult(links, gold, texts)
 
 
 def score(results: dict[str, PageResult], first: bool) -> Score:
@@ -153,7 +163,7 @@ def score(results: dict[str, PageResult], first: bool) -> Score:
                     seen.add(link[3])
                     firsts.append(link)
             links = firsts
-        for index, _start, _end, key, sign in links:
+        for index, start, end, key, sign in links:
             if sign == "+":
                 result.right += 1
             else:
@@ -162,7 +172,8 @@ def score(results: dict[str, PageResult], first: bool) -> Score:
                 else:
                     result.unlabelled += 1
                 result.errors.append(
-                    f"{name}: block {index}: wrong link to {key} ({sign or 'no label'})"
+                    f"{name}: wrong link to {key} ({sign or 'no label'}): "
+                    + page.around(index, start, end)
                 )
         if first:
             keys = {key for _i, span, key in page.gold if span.sign == "+" and key}
@@ -178,7 +189,7 @@ def score(results: dict[str, PageResult], first: bool) -> Score:
                 if any(li == i and s >= span.start and e <= span.end for li, s, e in linked):
                     result.found += 1
                 else:
-                    result.errors.append(f"{name}: block {i}: missed +{span.start}")
+                    result.errors.append(f"{name}: missed: " + page.around(i, span.start, span.end))
     return result
 
 
