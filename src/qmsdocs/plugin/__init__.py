@@ -7,6 +7,10 @@ This package is the only part of qmsdocs that imports MkDocs. Event by event:
 - `on_config`: start a `Build` (catalogues, glossary, recogniser, where the generated files
   go), add the Markdown extension and the stylesheet.
 - `on_files`: check the manual's files, add the generated pages, exports and stylesheet.
+
+`on_config` and `on_files` run after mkdocs-static-i18n's (priority -100): a translated site
+is built once per language with the same config, and qmsdocs must see which language version
+is being built and the files that plugin chose for it (`qmsdocs.plugin.translated`).
 - `on_nav`: give the generated pages a navigation section of their own.
 - `on_page_markdown`: read the page's source for the verdict (`qmsdocs.assessment`); tell the
   extension which page it renders.
@@ -63,9 +67,15 @@ class QMSPlugin(BasePlugin[QMSConfig]):
         # Defining on_startup makes MkDocs keep this object across `serve` rebuilds.
         self.is_serve = command == "serve"
 
+    @event_priority(-110)
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         """Start the build's state, add the Markdown extension and the stylesheet."""
         self.build = Build.start(self.config, config)
+        # A translated site's next language is built with this same config: the extension
+        # of the last build goes, with its state.
+        config.markdown_extensions[:] = [
+            e for e in config.markdown_extensions if not isinstance(e, QMSExtension)
+        ]
         # MkDocs accepts extension instances here, though its annotation says names.
         config.markdown_extensions.append(QMSExtension(self.build.context))  # type: ignore[arg-type]
         if STYLESHEET not in config.extra_css:
@@ -81,12 +91,13 @@ class QMSPlugin(BasePlugin[QMSConfig]):
                 server.watch(str(path))
         return server
 
+    @event_priority(-110)
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
         """Check the manual's files, then add the generated pages, exports and stylesheet."""
         build = self._build
         _check_files(files, Path(config.docs_dir))
         build.generated.check_conflicts(files)
-        build.generated.add_to(files, config, build.editions, build.vocabulary)
+        build.generated.add_to(files, config, build.editions, build.vocabulary, build.version)
         return files
 
     def on_nav(self, nav: Navigation, *, config: MkDocsConfig, files: Files) -> Navigation:
@@ -132,7 +143,7 @@ class QMSPlugin(BasePlugin[QMSConfig]):
         fill_pages(build, env, site, [*generated, *sorted(build.dynamic)])
         write_exports(build, site)
         gate = not self.is_serve or self.config.gate_on_serve
-        report(build.all_findings(), self.config.checks, gate=gate)
+        report(build.all_findings(), self.config.checks, gate=gate, version=build.version.name)
         # Every page is rendered; the search plugins index them next, from on_page_context.
         index_with(config.plugins.values(), build.search_text)
         return env

@@ -26,6 +26,7 @@ from qmsdocs.plugin.config import QMSConfig, rules_from
 from qmsdocs.plugin.generated import GeneratedFiles
 from qmsdocs.plugin.search import SearchText
 from qmsdocs.plugin.sitepages import SitePages
+from qmsdocs.plugin.translated import SiteVersion
 from qmsdocs.records import PageRecord, Reference
 from qmsdocs.render import Renderer
 from qmsdocs.senses import TermSenses, never_pattern
@@ -77,6 +78,7 @@ class Build:
     records: dict[str, PageRecord] = field(default_factory=dict)
     dynamic: set[str] = field(default_factory=set)
     language: str = VOCABULARY_LANGUAGE  # the site's (`theme.language`)
+    version: SiteVersion = field(default_factory=SiteVersion)  # of a translated site
     search_text: SearchText = field(default_factory=SearchText)
     assessment: Assessment | None = None
     register: list[dict[str, Any]] = field(default_factory=list)  # made in on_env
@@ -104,6 +106,7 @@ class Build:
             if path.suffix in (".yml", ".yaml")
         ]
         generated = GeneratedFiles.plan(options, editions)
+        version = SiteVersion.of(config)
         rules = rules_from(options)
         recognizer = make_recognizer(editions, rules)
         # One matcher per language the terms are in: a page is read with its language's terms.
@@ -138,7 +141,10 @@ class Build:
             git_last_changed(Path(config.docs_dir)) if options.git_dates else {},
             [*data_files, *([folder] if folder is not None else [])],
             list(findings),
-            language=str(config.theme.get("language") or VOCABULARY_LANGUAGE)[:2].lower(),
+            language=str(version.language or config.theme.get("language") or VOCABULARY_LANGUAGE)[
+                :2
+            ].lower(),
+            version=version,
         )
 
     # The macros' API ---------------------------------------------------------------------------
@@ -191,7 +197,7 @@ class Build:
             resolve=SitePages(files).resolver(page.file),
             binding=assessed.binding,
             not_terms=never_pattern(options.not_terms),
-            language=page_language(src, page.meta, self.language),
+            language=page_language(src, page.meta, self.language, page.file),
         )
 
     @property
@@ -234,14 +240,18 @@ def term_switches(vocabulary: Vocabulary, switches: Mapping[str, bool]) -> dict[
     return keys
 
 
-def page_language(src: str, meta: Mapping[str, Any], site: str) -> str:
-    """The language a page is written in: front matter `lang` or `language`, a language
-    suffix (`page.de.md`) or folder (`de/page.md`) as i18n plugins use them, else the site's
-    (`theme.language`)."""
+def page_language(src: str, meta: Mapping[str, Any], site: str, file: object = None) -> str:
+    """The language a page is written in: front matter `lang` or `language`, the language
+    mkdocs-static-i18n gave its file (an untranslated page shown in another language's version
+    is still in its own), a language suffix (`page.de.md`) or folder (`de/page.md`) as i18n
+    plugins use them, else the site's (`theme.language`)."""
     for key in ("lang", "language"):
         value = meta.get(key)
         if isinstance(value, str) and value.strip():
             return value.strip().lower()[:2]
+    locale = getattr(file, "locale", None)
+    if isinstance(locale, str) and locale:
+        return locale.lower()[:2]
     name = src.rsplit("/", 1)[-1]
     parts = name.split(".")
     if len(parts) >= 3 and len(parts[-2]) == 2 and parts[-2].isalpha():

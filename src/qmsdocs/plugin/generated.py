@@ -28,6 +28,7 @@ from qmsdocs.pages import (
     register_page_markdown,
     transition_page_markdown,
 )
+from qmsdocs.plugin.translated import SiteVersion
 from qmsdocs.vocabulary import Vocabulary
 
 if TYPE_CHECKING:
@@ -131,21 +132,24 @@ class GeneratedFiles:
                 )
 
     def add_to(
-        self, files: Files, config: MkDocsConfig, editions: Editions, vocabulary: Vocabulary
+        self,
+        files: Files,
+        config: MkDocsConfig,
+        editions: Editions,
+        vocabulary: Vocabulary,
+        version: SiteVersion,
     ) -> None:
-        """Add the generated pages, the (empty) exports and the stylesheet to `files`."""
+        """Add the generated pages, the (empty) exports and the stylesheet to `files`, in
+        the language version of the site this build makes."""
         for src_uri, content in self._page_sources(editions, vocabulary):
             # NOT_IN_NAV: `place_in_nav` places them, so MkDocs need not report them left out.
-            files.append(
-                File.generated(
-                    config, src_uri, content=content, inclusion=InclusionLevel.NOT_IN_NAV
-                )
-            )
+            files.append(version.generated(config, src_uri, content, InclusionLevel.NOT_IN_NAV))
         # Written for real in on_env, once coverage and the documents are known.
         for src_uri in self.exports:
-            files.append(File.generated(config, src_uri, content=""))
+            files.append(version.generated(config, src_uri, ""))
         if files.get_file_from_path(STYLESHEET) is None:
             css = resources.files("qmsdocs").joinpath("assets", "qmsdocs.css").read_text("utf-8")
+            # One stylesheet at the root serves every language (extra_css is site-wide).
             files.append(File.generated(config, STYLESHEET, content=css))
 
     def _page_sources(
