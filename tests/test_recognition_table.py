@@ -114,6 +114,51 @@ CITATIONS: dict[str, tuple[str, list[tuple[str, tuple[str, ...], tuple[str, ...]
             ("iso9001-2015", ("4.2",), ()),
         ],
     ),
+    "German: Abs. after the standard": (
+        "Die Lenkung erfolgt gemäß ISO 9001 Abs. 7.5.3.",
+        [("iso9001-2015", ("7.5.3",), ())],
+    ),
+    "German: Pkt. after the standard": (
+        "siehe ÖNORM EN ISO 9001 Pkt. 8.4",
+        [("iso9001-2015", ("8.4",), ())],
+    ),
+    # Not linked: another standard's (a tentative keyword's citation is not listed here).
+    "German: another standard after 'der Norm'": (
+        "wie Abschnitt 6.1.2 der Norm ISO 14001 verlangt",
+        [],
+    ),
+    "German: a contract's Ziffer": ("Es gilt Ziffer 5 des Vertrags.", []),
+    "French: article of the named standard": (
+        "conformément à l'article 8.4 de la norme ISO 9001",
+        [("iso9001-2015", ("8.4",), ())],
+    ),
+    "French: chapitre et paragraphe": (
+        "voir le chapitre 7.5 et le paragraphe 9.2.2",
+        [("iso9001-2015", ("7.5",), ()), ("iso9001-2015", ("9.2.2",), ())],
+    ),
+    "French: a list with et": (
+        "les chapitres 8.5.1 et 8.5.2",
+        [("iso9001-2015", ("8.5.1", "8.5.2"), ())],
+    ),
+    "French: another standard's article": ("l'article 6.1.2 de la norme ISO 45001", []),
+    "French: a contract's article": ("selon l'article 12 du contrat", []),
+    "Spanish: apartado y cláusula": (
+        "según el apartado 8.4 y la cláusula 9.3",
+        [("iso9001-2015", ("8.4",), ()), ("iso9001-2015", ("9.3",), ())],
+    ),
+    "Spanish: numeral of the standard": (
+        "el numeral 8.5.1 de la ISO 9001:2015",
+        [("iso9001-2015", ("8.5.1",), ())],
+    ),
+    "Spanish: a range with al": (
+        "los capítulos 4 al 10",
+        [("iso9001-2015", ("4", "5", "6", "7", "8", "9", "10"), ())],
+    ),
+    "Spanish: requisito after the standard": (
+        "cumple ISO 9001 requisito 7.1.5",
+        [("iso9001-2015", ("7.1.5",), ())],
+    ),
+    "a regulation's article": ("Article 9 GDPR covers special data.", []),
     "unknown clause": ("see clause 7.9 please", [("iso9001-2015", (), ("7.9",))]),
     "unknown subclause": ("clause 7.5.12 is odd", [("iso9001-2015", (), ("7.5.12",))]),
     "too many levels": ("version 1.2.3.4.5 of clause 7.5.3.1.2.3", []),

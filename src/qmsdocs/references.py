@@ -57,11 +57,25 @@ _REGULATION = rf"""
   | (?:{_ACT}\s+)?\((?:EU|EC|EEC|EG|EWG)\)\s+(?:No\.?\s+)?\d{{2,4}}/\d{{1,4}}
   | {_ACT}\s+(?:No\.?\s+)?\d{{2,4}}/\d{{1,4}}(?:/(?:EU|EC|EEC|EG|EWG))?
 """
-# Keywords that announce a clause number, and how sure each one is.
+# Keywords that announce a clause number, and how sure each one is. English, German, French
+# and Spanish: manuals are written in the organisation's language ("Abschnitt 8.4", "chapitre
+# 7.5", "apartado 9.2"); only the English "clause" is sure enough to report a number the
+# standard lacks.
 _EXPLICIT_KEYWORDS = r"(?:sub-?)?clauses?"
-_TENTATIVE_KEYWORDS = r"Kapitel|Abschnitte?|Abschnitts|Unterabschnitte?|Annex|Anhang"
+_TENTATIVE_KEYWORDS = r"""Kapitel|Abschnitte?|Abschnitts|Unterabschnitte?|Annex|Anhang|Ziffer
+    |(?i:chapitres?|paragraphes?|apartados?|cap[ií]tulos?|cl[aá]usulas?|numerale?s?)
+    |(?i:articles?|art[ií]culos?)"""
+# Of those, the ones that as often number a contract's or a law's own paragraphs: bound to a
+# standard only where it is named (as "§" and "Annex" are).
+_STRICT_KEYWORDS = frozenset(
+    {"annex", "anhang", "ziffer", "article", "articles"}
+    | {"artículo", "artículos", "articulo", "articulos"}
+)
 # Only after a standard's name does "section" mean the standard's section.
-_AFTER_DESIGNATION_KEYWORDS = r"sections?|requirements?|Abschnitte?|Kapitel|Ziffer|Nr\.|No\."
+_AFTER_DESIGNATION_KEYWORDS = (
+    r"sections?|requirements?|Abschnitte?|Kapitel|Ziffer|Abs\.|Absatz|Pkt\.|Punkt|Nr\.|No\."
+    r"|(?i:exigences?|requisitos?|secci[oó]n|punto)"
+)
 
 _TRIGGER = rf"""
     (?P<designation>(?:(?<![\w/-])|(?<=\d/)){_DESIGNATION}(?![\w-]))
@@ -80,7 +94,9 @@ _NO_NAME = r"(?!)"
 # trigger's own starts, found by a fast scan for one character class; KEEP IT IN STEP with the
 # first characters of _DESIGNATION, _REGULATION and the keywords.
 _CANDIDATE_RE = re.compile(
-    r"[A-ZÄÖÜcs\u017f\d(§](?:(?<=§)|(?<![\w-].)(?:(?<=[cs\u017f])(?=[lLuU])|(?<![cs\u017f])))"
+    r"[A-ZÄÖÜcs\u017f\d(§apn](?:(?<=§)|(?<![\w-].)(?:(?<=[cs\u017f])(?=[lLuU])"
+    r"|(?<=c)(?=hapitre|ap[ií]tulo|l[aá]usula)|(?<=a)(?=rt[ií]c|partado)|(?<=p)(?=aragraphe)"
+    r"|(?<=n)(?=umeral)|(?<![cs\u017fapn])))"
 )
 _SENTENCE_END_RE = re.compile(r"[.!?;:](?=\s)|\n")  # as the `sentence_end` trigger
 # A text can hold a citation only if it has a digit, or an annex named by its letter alone.
@@ -123,8 +139,8 @@ _SEPARATOR_RE = re.compile(
     [*_]{0,3}  # the end of an emphasis in the source ("**8.4**, 8.5"), gone once rendered
     [ \t\u00a0]*
     (?:
-        (?P<range>[-–—‐‑]|to|through|thru|bis)
-      | (?P<list>,[ \t\u00a0]*(?:and|or|und|oder)?|and|or|&|und|oder|/)
+        (?P<range>[-–—‐‑]|to|through|thru|bis|à|al)
+      | (?P<list>,[ \t\u00a0]*(?:and|or|und|oder|et|ou|y|o)?|and|or|&|und|oder|et|ou|y|o|/)
     )
     [ \t\u00a0]*
     (?:(?P<keyword>§§?|(?i:(?:sub-?)?clauses?))[ \t\u00a0]*)?
@@ -139,12 +155,15 @@ _TRAILING_RE = re.compile(
     rf"""
     [ \t\u00a0]+
     (?:
-        (?P<standard>
+        # "of ISO 13485", "der Norm ISO 14001", "de la norme ISO 14001", "de l'ISO 9001"
+        (?:of|in|from|des|der|nach|de|du|del|de[ \t\u00a0]+la|de[ \t\u00a0]+l['’]?)
+        (?:[ \t\u00a0]+(?:the|la|Norm|norme|norma)(?=[ \t\u00a0]))*[ \t\u00a0]*
+        (?:(?P<designation>{_DESIGNATION})(?![\w-])|(?P<regulation>{_REGULATION}))
+      | (?P<standard>
             (?:of|in)[ \t\u00a0]+the[ \t\u00a0]+[Ss]tandard
           | (?:in[ \t\u00a0]+)?der[ \t\u00a0]+Norm
-        )\b
-      | (?:of|in|from|des|der|nach)[ \t\u00a0]+(?:the[ \t\u00a0]+)?
-        (?:(?P<designation>{_DESIGNATION})(?![\w-])|(?P<regulation>{_REGULATION}))
+          | de[ \t\u00a0]+la[ \t\u00a0]+norm[ea]
+        )(?![\w-])
       | of[ \t\u00a0]+(?:the[ \t\u00a0]+)?(?P<name>[A-Z][\w-]+)
     )
     """,
@@ -176,7 +195,9 @@ _DOCUMENT_NOUNS = (
     "contract|charter|principles|statement|specification|report|register|framework|"
     "programme|program|notice|terms|appendix|page|"
     "Richtlinie|Handbuch|Verfahrensanweisung|Arbeitsanweisung|Vereinbarung|Vertrag|"
-    "Dokument|Formular|Plan|Leitfaden|Anweisung|Konzept|Vorlage"
+    "Dokument|Formular|Plan|Leitfaden|Anweisung|Konzept|Vorlage|"
+    "manuel|procédure|politique|formulaire|contrat|accord|règlement|charte|"
+    "procedimiento|política|instructivo|formato|contrato|documento|reglamento|convenio"
 )
 _DOCUMENT_WORDS = frozenset(word.lower() for word in _DOCUMENT_NOUNS.split("|"))
 _FILE_NAME_RE = re.compile(r"[\w.-]*\w\.(?:md|markdown|pdf|docx?|xlsx?|pptx?|odt|txt|html?)")
@@ -573,7 +594,7 @@ class Recognizer:
         if document is not None:
             return Binding(None, document, True, f"'{document}' is another document")
         binding = state.sentence or state.block or context
-        strict = keyword.startswith("§") or keyword in ("Annex", "Anhang")
+        strict = keyword.startswith("§") or keyword.lower() in _STRICT_KEYWORDS
         if strict and binding.catalogue is not None and not binding.named:
             # "§ 7" or "Annex A" where no standard is named: most often the document's own.
             return Binding(
