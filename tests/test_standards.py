@@ -264,3 +264,42 @@ def test_unknown_builtin() -> None:
     (finding,) = caught.value.findings
     assert finding.code == "unknown-catalogue"
     assert "iso9001-2015" in (finding.hint or "")
+
+
+def test_a_catalogue_brings_its_titles_in_other_languages(tmp_path: Path) -> None:
+    path = write(
+        tmp_path,
+        GOOD_HEAD + 'clauses:\n  - {id: "1", title: "One", requirements: true}\n'
+        '  - {id: "1.1", title: "Sub", requirements: true}\n'
+        'translations:\n  de: {"1": "Eins", "1.1": "  Unter\\n  abschnitt "}\n'
+        '  fr: {"1": "Un"}\n',
+    )
+    catalogue = load_catalogue(path)
+    assert catalogue.titles("1") == ["One", "Eins", "Un"]
+    assert catalogue.title_in("1.1", "de") == "Unter abschnitt"
+    assert catalogue.title_in("1.1", "de-AT") == "Unter abschnitt"
+    assert catalogue.title_in("1.1", "fr") is None
+    assert catalogue.title_in("1", "es") is None
+
+
+@pytest.mark.parametrize(
+    ("translations", "expected"),
+    [
+        ('  de: {"9": "Neun"}\n', [("unknown-clause", 8)]),
+        ('  de: {"1": ""}\n', [("bad-translation", 8)]),
+        ('  Deutsch: {"1": "Eins"}\n', [("bad-field", 8)]),
+        ('  de: ["Eins"]\n', [("bad-translation", 8)]),
+    ],
+)
+def test_bad_translations_name_the_line(
+    tmp_path: Path, translations: str, expected: list[tuple[str, int]]
+) -> None:
+    path = write(
+        tmp_path,
+        GOOD_HEAD
+        + 'clauses:\n  - {id: "1", title: "One", requirements: true}\ntranslations:\n'
+        + translations,
+    )
+    with pytest.raises(QMSDataError) as raised:
+        load_catalogue(path)
+    assert codes_and_lines(raised.value) == expected

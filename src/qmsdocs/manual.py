@@ -501,6 +501,11 @@ _SPELLING = {
 _STOPWORDS = {
     *("the", "of", "and", "or", "for", "to", "a", "an", "in", "its", "on", "our", "we"),
     *("with", "them"),
+    # German, French and Spanish titles ("Lenkung dokumentierter Information", "Maîtrise des
+    # informations documentées", "Control de la información documentada").
+    *("der", "die", "das", "des", "den", "dem", "und", "von", "zur", "zum", "für", "mit"),
+    *("ihres", "ihrer", "seine", "deren", "le", "la", "les", "de", "du", "et", "à", "aux"),
+    *("el", "los", "las", "del", "y", "para", "sus", "su"),
 }
 # Abbreviations people write in headings for words of the clause titles.
 _ABBREVIATIONS = {"qms": "quality management system", "mgmt": "management"}
@@ -509,7 +514,9 @@ _ABBREVIATIONS = {"qms": "quality management system", "mgmt": "management"}
 _TRAILING_PARENTHESES_RE = re.compile(r"\((?P<inner>[^()]*)\)[ \t]*$")
 # Keywords that open a heading citing a clause, in the languages manuals are written in.
 _HEADING_KEYWORD_RE = re.compile(
-    r"^(?:(?:sub-?)?clauses?|abschnitte?|kapitel|unterabschnitt|§§?)(?![\w-])", re.IGNORECASE
+    r"^(?:(?:sub-?)?clauses?|abschnitte?|kapitel|unterabschnitt|ziffer|chapitre|article"
+    r"|paragraphe|apartado|cap[ií]tulo|cl[aá]usula|numeral|§§?)(?![\w-])",
+    re.IGNORECASE,
 )
 
 
@@ -517,7 +524,7 @@ def title_words(text: str) -> list[str]:
     """The words of a title or heading as titles are compared: case-folded, British spellings
     and abbreviations ("QMS") spelt out as the standard writes them, small words left out."""
     text = unicodedata.normalize("NFKC", text).casefold()
-    words = re.findall(r"[a-z0-9]+", text)
+    words = re.findall(r"[^\W_]+", text)
     expanded = [part for w in words for part in _ABBREVIATIONS.get(w, w).split()]
     return [_SPELLING.get(w, w) for w in expanded if w not in _STOPWORDS]
 
@@ -648,9 +655,14 @@ def _titled_citation(first: re.Match[str], catalogue: Catalogue) -> HeadingCitat
     if clause is None:
         return None
     rest = first.groupdict().get("rest") or ""
-    title = clause.title or catalogue.context_title(clause.id).removeprefix("part of ")
-    title = re.sub(r"^[\d.]+ ", "", title)
-    if (clause.title is None and not rest.strip()) or (title and title_matches(rest, title)):
+    if clause.title is None and not rest.strip():
+        return _citing((clause.id,), "title")
+    # The standard's title, or its title in a national edition ("8.4 Steuerung von extern
+    # bereitgestellten Prozessen, Produkten und Dienstleistungen").
+    titles = catalogue.titles(clause.id) or [
+        re.sub(r"^[\d.]+ ", "", catalogue.context_title(clause.id).removeprefix("part of "))
+    ]
+    if any(title and title_matches(rest, title) for title in titles):
         return _citing((clause.id,), "title")
     return None
 

@@ -141,7 +141,7 @@ class BuildContext:
             target, fragment = self.layout.target(catalogue.id, clause)
             link = page.targets[cache_key] = (
                 self.href(page, target, fragment),
-                catalogue.tooltip(clause.id),
+                catalogue.tooltip(clause.id, page.language),
             )
         return link
 

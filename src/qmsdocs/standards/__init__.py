@@ -9,8 +9,8 @@ requirements, what did the author probably mean.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -49,7 +49,10 @@ _CATALOGUE_FIELDS = {
     "clauses",
     "provisional",
     "note",
+    "translations",
 }
+# A language code: "de", "fr", "pt-BR".
+_LANGUAGE_RE = re.compile(r"[a-z]{2}(?:[-_][A-Za-z]{2})?")
 
 
 @dataclass(frozen=True)
@@ -108,6 +111,8 @@ class Catalogue:
         clauses: All clauses, in the standard's order.
         source: The file it was read from.
         provisional: True while the catalogue's facts are not confirmed.
+        translations: The clause titles in other languages, by language and clause id (the
+            titles of a national edition: "7.5.3" -> "Lenkung dokumentierter Information").
     """
 
     id: str
@@ -118,6 +123,9 @@ class Catalogue:
     clauses: tuple[Clause, ...]
     source: str = ""
     provisional: bool = False
+    translations: Mapping[str, Mapping[str, str]] = field(
+        default_factory=dict, repr=False, compare=False
+    )
     _by_id: dict[str, Clause] = field(init=False, repr=False, compare=False)
     _children: dict[str | None, tuple[Clause, ...]] = field(init=False, repr=False, compare=False)
 
@@ -203,6 +211,17 @@ class Catalogue:
         clause = self._by_id[clause_id]
         return f"{clause.id} {clause.title}" if clause.title else clause.id
 
+    def titles(self, clause_id: str) -> list[str]:
+        """Every title the clause is known by: the standard's, then its translations'."""
+        clause = self._by_id[clause_id]
+        own = [clause.title] if clause.title else []
+        return own + [t[clause_id] for t in self.translations.values() if clause_id in t]
+
+    def title_in(self, clause_id: str, language: str) -> str | None:
+        """The clause's title in a language ("de", "de-AT"); None where none is known."""
+        titles = self.translations.get(language) or self.translations.get(language[:2].lower())
+        return titles.get(clause_id) if titles else None
+
     def context_title(self, clause_id: str) -> str:
         """A title for display, borrowing the nearest titled ancestor for headless paragraphs.
 
@@ -217,8 +236,12 @@ class Catalogue:
                 return f"part of {ancestor.id} {ancestor.title}"
         return ""
 
-    def tooltip(self, clause_id: str) -> str:
-        """Plain text for a link's title attribute: "ISO 9001:2015 8.4 Control of ..."."""
+    def tooltip(self, clause_id: str, language: str | None = None) -> str:
+        """Plain text for a link's title attribute: "ISO 9001:2015 8.4 Control of ...", with
+        the clause's title in `language` where the catalogue has it."""
+        translated = self.title_in(clause_id, language) if language else None
+        if translated:
+            return f"{self.label} {clause_id} {translated}"
         title = self.context_title(clause_id)
         text = f"{self.label} {clause_id}"
         if not title:
@@ -268,7 +291,68 @@ def load_builtin_catalogue(catalogue_id: str) -> Catalogue:
             ]
         )
     with resources.as_file(resources.files(__name__) / f"{catalogue_id}.yml") as path:
-        return load_catalogue(path, display=f"qmsdocs/standards/{catalogue_id}.yml")
+        catalogue = load_catalogue(path, display=f"qmsdocs/standards/{catalogue_id}.yml")
+    return _with_shipped_translations(catalogue)
+
+
+def _with_shipped_translations(catalogue: Catalogue) -> Catalogue:
+    """The catalogue with the clause titles shipped beside it in other languages
+    (`standards/translations/<id>.<language>.yml`)."""
+    folder = resources.files(__name__) / "translations"
+    if not folder.is_dir():
+        return catalogue
+    translations = dict(catalogue.translations)
+    for entry in sorted(folder.iterdir(), key=lambda e: e.name):
+        stem, _, suffix = entry.name.rpartition(".")
+        catalogue_id, _, language = stem.rpartition(".")
+        if suffix != "yml" or catalogue_id != catalogue.id:
+            continue
+        display = f"qmsdocs/standards/translations/{entry.name}"
+        problem = Problems(display)
+        with resources.as_file(entry) as path:
+            data = load_mapping(
+                path, problem, "bad-translation", "a translation file must be a mapping"
+            )
+        if data.get("catalogue") != catalogue.id or data.get("language") != language:
+            problem(
+                "bad-translation",
+                f"the file must say catalogue: {catalogue.id} and language: {language}",
+                1,
+            )
+        titles = _parse_titles(data.get("titles"), language, catalogue, problem, data)
+        problem.raise_if_any()
+        translations[language] = titles
+    return replace(catalogue, translations=translations)
+
+
+def _parse_titles(
+    raw: Any, language: str, catalogue: Catalogue, problem: Problems, parent: Any
+) -> dict[str, str]:
+    """Clause titles in one language: a mapping of clause id to title, every id the
+    catalogue's."""
+    if not isinstance(raw, dict):
+        problem(
+            "bad-translation",
+            f"titles in '{language}' must map clause ids to titles",
+            line_of(parent, "titles") if isinstance(parent, LineDict) else None,
+        )
+        return {}
+    titles: dict[str, str] = {}
+    for key, title in raw.items():
+        line = line_of(raw, key) if isinstance(raw, LineDict) else None
+        clause_id = str(key)
+        if clause_id not in catalogue:
+            problem(
+                "unknown-clause",
+                f"titles in '{language}': {catalogue.label} has no clause {clause_id}",
+                line,
+                catalogue.suggest(clause_id),
+            )
+        elif not isinstance(title, str) or not title.strip():
+            problem("bad-translation", f"clause {clause_id}: the title must be a text", line)
+        else:
+            titles[clause_id] = " ".join(title.split())
+    return titles
 
 
 def resolve_catalogue(spec: str, base_dir: Path | None = None) -> Catalogue:
@@ -310,7 +394,7 @@ def load_catalogue(path: Path, display: str | None = None) -> Catalogue:
     problem.raise_if_any()
     std, edition = meta["standard"], str(data.get("edition", ""))
     label = f"{std}:{edition}" if edition else std
-    return Catalogue(
+    catalogue = Catalogue(
         id=meta["id"],
         standard=std,
         edition=edition,
@@ -320,6 +404,29 @@ def load_catalogue(path: Path, display: str | None = None) -> Catalogue:
         source=name,
         provisional=bool(data.get("provisional", False)),
     )
+    # A catalogue file may bring its clause titles in other languages.
+    raw = data.get("translations")
+    if raw is None:
+        return catalogue
+    translations: dict[str, dict[str, str]] = {}
+    if not isinstance(raw, dict):
+        problem(
+            "bad-field",
+            "'translations' must map languages (de, fr, ...) to clause titles",
+            line_of(data, "translations"),
+        )
+    else:
+        for language, titles in raw.items():
+            if not isinstance(language, str) or not _LANGUAGE_RE.fullmatch(language):
+                problem(
+                    "bad-field",
+                    f"translations: {language!r} is not a language code (de, fr, pt-BR)",
+                    line_of(raw, language) if isinstance(raw, LineDict) else None,
+                )
+                continue
+            translations[language] = _parse_titles(titles, language, catalogue, problem, raw)
+    problem.raise_if_any()
+    return replace(catalogue, translations=translations)
 
 
 def _catalogue_fields(data: dict[Any, Any], problem: Problems) -> tuple[dict[str, str], list[str]]:
