@@ -93,7 +93,14 @@ _IMPERATIVE_OBJECTS = _words(
 # Everyday phrases around a few terms (by key): a track record, a machining strategy, the real
 # test, the product of two numbers, a document management system (software).
 _EVERYDAY_BEFORE = {
-    "record": _words("good bad poor strong excellent proven track clean perfect solid"),
+    # ... and IT tickets: a "problem record", an "incident record"
+    "record": _words(
+        "good bad poor strong excellent proven track clean perfect solid problem incident"
+    ),
+    "audit": _words("night"),  # a hotel's nightly closing of the accounts
+    "review": _words("guest online star app"),  # ratings on a website
+    "service": _words("professional"),  # a university's administration
+    "management": _words("facilities facility property waste"),
     "strategy": _words(
         """program programming machining merge branching test testing backup cutting tool
         toolpath caching deployment retry search"""
@@ -107,7 +114,7 @@ _EVERYDAY_BEFORE = {
     ),
     "management-system": _words(
         """document documents content learning warehouse inventory ticket ticketing library
-        colour color password fleet building battery database"""
+        colour color password fleet building battery database property transport"""
     ),
     "validation": _words("input form field schema email password format client-side server-side"),
     "data": _words("open big"),
@@ -120,9 +127,10 @@ _EVERYDAY_AFTER_RE = {
     "document": re.compile(r"[ \t\n]+management[ \t\n]+system"),
     "release": re.compile(
         r"(?<=[sS])|[ \t\n]+(?:notes|note|manager|managers|train|branch|candidate|cycle|version|tag"
-        r"|pipeline|\d)"
+        r"|pipeline|agents?|\d)"
     ),
     "audit": re.compile(r"[ \t\n]+(?:trail|trails|log|logs|logging)\b"),
+    "data": re.compile(r"[ \t\n]+(?:protection|centres?|centers?|loggers?)\b"),
     # machine vision, not the organisation's aspiration
     "vision": re.compile(r"[ \t\n]+(?:systems?|cameras?|sensors?|inspection|checks?)\b"),
     # "for information", "for your information": a note, not the term
@@ -133,7 +141,9 @@ _EVERYDAY_AFTER_RE = {
     "system": re.compile(r"[ \t\n]+of[ \t\n]+record\b"),
 }
 # ... and phrases that end right before a term: "the system of record".
-_EVERYDAY_BEFORE_RE = {"record": re.compile(r"\bsystems?[ \t\n]+of[ \t\n]+$")}
+_EVERYDAY_BEFORE_RE = {
+    "record": re.compile(r"\bsystems?[ \t\n]+of[ \t\n]+$|\b[Ff]or[ \t\n]+the[ \t\n]+$")
+}
 # Before an adjective and never before its noun: "we try to be objective".
 _ADJECTIVES = {
     "objective": _words(
@@ -171,22 +181,36 @@ _BODIES = _words(
 _UNITS = (_BODIES - {"unit"}) | _words("desk lab laboratory departments offices")
 # Small words inside capitalised names: "Freedom of Information and Protection of Privacy".
 _CONNECTORS = _words("of and for & the to in on de")
-# German function words, and English ones: a block with more of the first is not English.
+# German, French and Spanish function words, and English ones: a block with more of one of
+# the first than of the last is not English.
 _GERMAN = _words(
     """der die das und ist nicht mit für wird werden den dem des ein eine einer eines zu von
     auf im bei nach oder wir sie es auch wenn durch über dass sind jede jeder alle wie vom
     zum zur unsere unser"""
 )
+_FRENCH = _words(
+    """le la les et est des une un du au aux pour dans sur avec qui que nous vous sont par ce
+    cette ses leur notre nos il elle ils doit être pas plus"""
+)
+_SPANISH = _words(
+    """el la los las y es del una un por para con que se su sus al lo como nuestro nuestra
+    nuestros debe ser está son cada"""
+)
+_OTHER_LANGUAGES = (_GERMAN, _FRENCH, _SPANISH)
+# The commonest of them, for a first cheap look at a block.
+_FOREIGN_HINT_RE = re.compile(r" (?:der|die|und|das|le|la|les|et|des|el|los|las|y|del) ")
 _ENGLISH = _words("""the and of to is are for with that this we be by on or it as in our from""")
 
 # What a word after a term must be for any rule on it to apply: most are let go at once.
 _STATUS_WORDS = _words("status state label column field tab button menu option")
-_NEXT_CUES = _OBJECTS | _ROLES | _BODIES | _UNITS | _STATUS_WORDS
+# Parts of a software's screen, in any case: "the supplier module", "the risk field".
+_SCREEN_WORDS = _words("module modules screen tab button field fields dropdown checkbox menu")
+_NEXT_CUES = _OBJECTS | _ROLES | _BODIES | _UNITS | _STATUS_WORDS | _SCREEN_WORDS
 _EVERYDAY_KEYS = frozenset(_EVERYDAY_BEFORE) | frozenset(_EVERYDAY_AFTER_RE)
 _EVERYDAY_KEYS |= frozenset(_EVERYDAY_BEFORE_RE) | frozenset(_ADJECTIVES) | {"quality"}
 # The subject of a verb: a person or body ("the Supplier Quality Engineer audits new suppliers").
 _SUBJECTS = _PEOPLE | _ROLES | _BODIES | _words("buyer operator inspector technician setter")
-_PATH_SEPARATORS = ("→", "->", "»", " > ", "⇒")
+_PATH_SEPARATORS = ("→", "->", "»", "›", " > ", "⇒")
 _SENTENCE_MARKS = frozenset(".!?:;\n([*>•")
 _WORD_RE = re.compile(r"[^\W\d_][\w'’-]*")
 # A standard's title after its designation: "ISO 9001:2015 — Quality management systems —".
@@ -318,6 +342,8 @@ class _Judge:
                 return False
             if next_lower in _STATUS_WORDS and text[start].isupper():
                 return False  # "the Release button", "the Review status"
+            if next_lower in _SCREEN_WORDS:
+                return False
         if prev_lower in _INTERFACE_VERBS and text[start].isupper():
             return False
         if key in _EVERYDAY_KEYS:
@@ -337,6 +363,10 @@ class _Judge:
         if capital and _inside_a_name(parts, first, last, previous, following):
             return False
         if capital and _quoted_title(text, start, end):
+            return False
+        if capital and _a_fields_value(text, start, end):
+            return False
+        if "-" in text and _in_a_listed_title(text, start, end):
             return False
         if (
             gap
@@ -424,6 +454,33 @@ def _a_department(parts: list[str], first: int, last: int, previous: str, follow
     return False
 
 
+# A line that is a document's code and title: "QP-09 Handling complaints and product recalls",
+# "- [ ] WI-21: Metal detector test routine" (no sentence in it: no full stop, colon after it).
+_LISTED_TITLE_RE = re.compile(
+    r"[ \t>*+-]*(?:\[[ xX]\][ \t]*)?[A-Z]{2,}(?:-[A-Z0-9]+)*-\d+[A-Z]?[ \t\u00a0]*[:–—-]?"
+    r"[ \t\u00a0]+[^.;:!?\n]{1,90}"
+)
+# "Label: " right before a value: "Case type: Complaint".
+_FIELD_BEFORE_RE = re.compile(r"(?:^|[\n›>→])[ \t]*[A-Z][\w'’/ -]{0,30}:[ \t]*$")
+
+
+def _in_a_listed_title(text: str, start: int, end: int) -> bool:
+    """Inside a line that holds a document's code and title, nothing else."""
+    first = text.rfind("\n", 0, start) + 1
+    last = text.find("\n", end)
+    line = text[first : last if last >= 0 else len(text)].rstrip()
+    return len(line) <= 110 and _LISTED_TITLE_RE.fullmatch(line) is not None
+
+
+def _a_fields_value(text: str, start: int, end: int) -> bool:
+    """A capitalised word alone after a field's label, the end of its line or sentence:
+    "select New Case › Case type: Complaint." is a value of a form, not the term."""
+    if not _FIELD_BEFORE_RE.search(text[max(0, start - 40) : start]):
+        return False
+    rest = text[end : end + 3]
+    return not rest.strip() or rest[0] in ".,;)\n"
+
+
 def _quoted_title(text: str, start: int, end: int) -> bool:
     """The first word of a quoted title of several words: the course "Quality at Pellworth"
     (a quoted word on its own, "“Quality” means", is a mention of the term)."""
@@ -439,6 +496,10 @@ def _inside_a_name(parts: list[str], first: int, last: int, previous: str, follo
     first word of a sentence): part of a longer name."""
     if following[:1].isupper():
         return True
+    if "".join(parts[2 * last + 2 : 2 * last + 3]).split() == ["&"] and (
+        _word_after(parts, last + 1)[:1].isupper() or parts[2 * last + 3][:1].isupper()
+    ):
+        return True  # "the Quality & Compliance Lead"
     if following.lower() in _CONNECTORS and following != "the":
         after = _word_after(parts, last + 1)
         if after[:1].isupper():
@@ -504,12 +565,15 @@ def _label_lines(text: str) -> list[tuple[int, int]]:
 
 
 def _not_english(text: str) -> bool:
-    """A block written in German: more German function words than English ones (cheap: a
-    block with none of the commonest German words, as most are, is let go after one search)."""
-    if not (" der " in text or " die " in text or " und " in text or " das " in text):
+    """A block written in German, French or Spanish: more of that language's function words
+    than English ones (cheap: a block with none of their commonest words, as most are, is let
+    go after one search)."""
+    if _FOREIGN_HINT_RE.search(text) is None:
         return False
     words = [w.lower() for w in _WORD_RE.findall(text[:2000])]
-    german = sum(1 for w in words if w in _GERMAN and w not in _ENGLISH)
-    if german < 2:
-        return False
-    return german > sum(1 for w in words if w in _ENGLISH and w not in _GERMAN)
+    english = sum(1 for w in words if w in _ENGLISH)
+    for language in _OTHER_LANGUAGES:
+        count = sum(1 for w in words if w in language and w not in _ENGLISH)
+        if count >= 2 and count > english:
+            return True
+    return False
