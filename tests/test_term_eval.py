@@ -27,9 +27,9 @@ def test_the_set_is_large_and_fully_labelled(scores) -> None:  # type: ignore[no
 
 def test_precision_and_recall_hold_their_level(scores) -> None:  # type: ignore[no-untyped-def]
     (every, first, _labels), _baseline = scores
-    assert first.precision >= 0.97
-    assert first.recall >= 0.93
-    assert every.precision >= 0.97
+    assert first.precision >= 0.975
+    assert first.recall >= 0.92
+    assert every.precision >= 0.98
 
 
 def test_the_sense_rules_do_better_than_the_bare_matcher(scores) -> None:  # type: ignore[no-untyped-def]
