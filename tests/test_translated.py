@@ -156,3 +156,29 @@ def test_a_german_glossary_links_on_german_pages_only(tmp_path: Path) -> None:
     term = re.compile(r'<a class="qms-term"[^>]*>([^<]*)</a>')
     assert term.findall(site.html("de/purchasing/index.html")) == ["Wareneingang"]
     assert term.findall(site.html("purchasing/index.html")) == ["Suppliers", "audit"]
+
+
+def test_without_fallback_each_language_must_cover_the_clauses_itself(
+    tmp_path: Path, plugin_log: Any, caplog: pytest.LogCaptureFixture
+) -> None:
+    """With `fallback_to_default: false` a German version holds its own pages only: the
+    English page that covers everything is not part of it."""
+    with pytest.raises(Abort):
+        build_site(
+            tmp_path,
+            {"purchasing.md": ENGLISH, "purchasing.de.md": GERMAN},
+            **languages("suffix", fallback_to_default=False),
+        )
+    message = gate_message(caplog)
+    assert "the manual was not published (in the 'de' version of the site)" in message
+    plugin_log.mark_all_checked()
+
+
+def test_the_navigation_section_is_translated_like_any_other(tmp_path: Path) -> None:
+    config = languages("suffix")
+    config["plugins"][1]["i18n"]["languages"][1]["nav_translations"] = {
+        "ISO 9001:2015": "Normabschnitte"
+    }
+    site = build_site(tmp_path, {"purchasing.md": ENGLISH, "purchasing.de.md": GERMAN}, **config)
+    assert "Normabschnitte" in site.html("de/purchasing/index.html")
+    assert "Normabschnitte" not in site.html("purchasing/index.html")
