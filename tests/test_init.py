@@ -93,7 +93,11 @@ def test_init_serves_is_refused_as_a_draft_and_lists_what_is_to_do(
         100.0,
     )
     html = (site / "coverage" / "index.html").read_text(encoding="utf-8")
-    assert "(draft)" in html and "Drafted, not approved" in html
+    # The generated pages speak the skeleton's language (`theme.language`).
+    if language == "de":
+        assert "(Entwurf)" in html and "Im Entwurf, nicht freigegeben" in html
+    else:
+        assert "(draft)" in html and "Drafted, not approved" in html
     index = (site / "index.html").read_text(encoding="utf-8")
     assert 'class="qms-summary"' in index  # the macros module works
     warnings = [r.getMessage() for r in plugin_log.records if r.levelname == "WARNING"]

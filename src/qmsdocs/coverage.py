@@ -55,6 +55,8 @@ Kind = Literal["front-matter", "heading", "parent"]
 # A heading's section with fewer words than this addresses its clause in name only.
 THIN_WORDS = 15
 
+# In English, for the exports and the command line; pages say them in the site's language
+# (`status.*` in `qmsdocs/labels/*.yml`).
 STATUS_LABELS: dict[str, str] = {
     "covered": "Covered",
     "through-parent": "Covered through parent",
@@ -95,9 +97,14 @@ class ClauseVerdict:
 
     @property
     def label(self) -> str:
+        """The verdict in English words (the exports and the command line)."""
+        return self.labelled(STATUS_LABELS[self.status])
+
+    def labelled(self, status: str) -> str:
+        """The verdict with `status` as its status's name (the site's language, on a page)."""
         if self.through and self.status in ("through-parent", "not-applicable", "drafted"):
-            return f"{STATUS_LABELS[self.status]} ({self.through})"
-        return STATUS_LABELS[self.status]
+            return f"{status} ({self.through})"
+        return status
 
     @property
     def ok(self) -> bool:

@@ -72,7 +72,7 @@ class PageContext:
     generated: bool = False  # any generated page: nothing on it is the manual's own word
     link_clauses: bool = True
     link_terms: LinkTerms = "first"
-    heading_ids: dict[str, str] = field(default_factory=dict)  # generated pages' anchors
+    heading_ids: dict[str, str] = field(default_factory=dict)  # generated pages' anchors by text
     # Under the plugin: docs path of a generated page -> its URL relative to this page (None
     # if there is no such page), cached by the plugin; links are then deferred (see the
     # module's docstring).
@@ -182,10 +182,11 @@ class _Processor(Treeprocessor):
 
 
 class ClauseAnchorTreeprocessor(_Processor):
-    """Gives the headings of generated pages (clauses, glossary terms) their stable ids.
+    """Gives the headings of generated pages (clauses, glossary groups, the coverage page's
+    sections) their stable ids, the same in every language (`qmsdocs.pages`).
 
     Runs before `toc`, which keeps ids that are already set, so that the anchors do not
-    depend on the site's slug function or on `attr_list` being enabled.
+    depend on the site's slug function, its language or on `attr_list` being enabled.
     """
 
     name = "qmsdocs_clause_anchors"
@@ -196,12 +197,15 @@ class ClauseAnchorTreeprocessor(_Processor):
         if page is None or not page.generated:
             return
         catalogue = page.clause_page.catalogue if page.clause_page else None
+        seen: dict[str, int] = {}  # a heading text that repeats gets `_1`, `_2`, as in `toc`
         for heading in root.iter():
             if heading.tag not in _HEADINGS:
                 continue
             text = _heading_text(heading)
             if text in page.heading_ids:
-                heading.set("id", page.heading_ids[text])
+                count = seen[text] = seen.get(text, -1) + 1
+                anchor = page.heading_ids[text]
+                heading.set("id", f"{anchor}_{count}" if count else anchor)
                 continue
             words = text.split(None, 1)
             clause = catalogue.get(words[0]) if catalogue and words else None

@@ -5,6 +5,14 @@ contents and search like any page). What depends on the whole manual (which page
 cover a clause) is not known while pages render, so the Markdown holds placeholders, HTML
 comments that survive rendering untouched, and the plugin replaces them once every page has
 been rendered (see `qmsdocs.plugin.QMSPlugin.on_env`).
+
+Their words are the site's labels (`qmsdocs.labels`). A heading's anchor must not change with
+the site's language (other pages, bookmarks and the coverage page's readers link to
+`coverage/#summary`), so the functions that write headings also return the ids those headings
+get, by heading text: the id the English heading gets from MkDocs' default `toc`
+(`Summary` -> `summary`). The Markdown extension gives the headings these ids
+(`ClauseAnchorTreeprocessor`); a heading text that repeats on a page gets `_1`, `_2`, ... as
+`toc` would.
 """
 
 from __future__ import annotations
@@ -13,7 +21,10 @@ import re
 from collections.abc import Sequence
 from typing import Any
 
+from markdown.extensions.toc import slugify
+
 from qmsdocs.glossary import ORGANISATION_SECTION, GlossarySection
+from qmsdocs.labels import Labels, compose
 from qmsdocs.layout import ClausePage, Layout, relative_href
 from qmsdocs.standards import Catalogue, Clause
 
@@ -36,10 +47,30 @@ def placeholder(kind: str, *args: str) -> str:
     return f"<!-- qmsdocs:{kind} {' '.join(args)} -->"
 
 
-def _front_matter(title: str) -> str:
+def _front_matter(title: str, kind: str = "clause-page") -> str:
     # Quoted for YAML; titles are the standard's headings and may contain colons.
     safe = title.replace("\\", "\\\\").replace('"', '\\"').replace("\n", " ")
-    return f'---\ntitle: "{safe}"\nqmsdocs_generated: clause-page\n---\n\n'
+    return f'---\ntitle: "{safe}"\nqmsdocs_generated: {kind}\n---\n\n'
+
+
+def _say(labels: Labels, key: str, count: int | None = None, /, **markdown: str) -> str:
+    """A label as Markdown: its text escaped, its fields (Markdown already) as given."""
+    values: dict[str, object] = {} if count is None else {"count": count}
+    values.update(markdown)
+    return compose(labels.text(key, count), values, _md_text)
+
+
+class _Headings:
+    """The headings a generated page writes, and the stable id each gets (see the module's
+    docstring)."""
+
+    def __init__(self) -> None:
+        self.ids: dict[str, str] = {}
+
+    def __call__(self, level: str, text: str, anchor: str) -> str:
+        """A Markdown heading of `text` (escaped) whose id is `anchor`."""
+        self.ids.setdefault(text, anchor)
+        return f"{level} {_md_text(text)}"
 
 
 def _heading(catalogue: Catalogue, clause: Clause, level: int) -> str:
@@ -58,11 +89,12 @@ def _clause_block(catalogue: Catalogue, clause: Clause, level: int) -> list[str]
     return lines
 
 
-def clause_page_markdown(page: ClausePage, layout: Layout) -> str:
-    """The Markdown of one generated clause page."""
+def clause_page_markdown(page: ClausePage, layout: Layout, labels: Labels) -> str:
+    """The Markdown of one generated clause page (its headings are the catalogue's, their ids
+    the clauses' own anchors)."""
     catalogue = page.catalogue
     if page.top is None:
-        return _index_markdown(page, layout)
+        return _index_markdown(page, layout, labels)
     top = page.top
     lines = [_front_matter(catalogue.heading(top.id)).rstrip("\n"), ""]
     lines += _clause_block(catalogue, top, 1)
@@ -74,17 +106,17 @@ def clause_page_markdown(page: ClausePage, layout: Layout) -> str:
     return "\n".join(lines).rstrip() + "\n"
 
 
-def _index_markdown(page: ClausePage, layout: Layout) -> str:
+def _index_markdown(page: ClausePage, layout: Layout, labels: Labels) -> str:
     catalogue = page.catalogue
-    lines = [_front_matter("Clause index").rstrip("\n"), ""]
+    lines = [_front_matter(labels("clause_index.title")).rstrip("\n"), ""]
     lines += [f"# {_md_text(catalogue.title)}", ""]
     if catalogue.provisional:
         lines += [placeholder("provisional-notice", catalogue.id), ""]
+    columns = [labels("column.clause"), labels("column.heading"), labels("column.subclauses")]
     lines += [
-        f"The clauses of {_md_text(catalogue.label)}, each with the pages of this manual that "
-        "refer to it. Clauses that carry requirements have a page each:",
+        _say(labels, "clause_index.intro", standard=_md_text(catalogue.label)),
         "",
-        "| Clause | Heading | Subclauses |",
+        "| " + " | ".join(_cell(column) for column in columns) + " |",
         "|---|---|---|",
     ]
     for clause_page in layout.pages(catalogue.id):
@@ -121,68 +153,86 @@ def coverage_page_markdown(
     catalogue: Catalogue,
     json_name: str,
     csv_name: str,
+    labels: Labels,
     others: Sequence[tuple[Catalogue, str, str]] = (),
-) -> str:
-    """The Markdown of the generated coverage page: headings, placeholders, export links.
+) -> tuple[str, dict[str, str]]:
+    """The Markdown of the generated coverage page (headings, placeholders, export links), and
+    the ids its headings must get (text -> id).
 
     With other editions loaded (a transition), each edition gets a section of its own.
     """
-    title = "Clause coverage" if others else f"Clause coverage: {_md_text(catalogue.label)}"
+    heading = _Headings()
+    label = _md_text(catalogue.label)
+    title = labels("coverage.title")
     lines = [
-        '---\ntitle: "Clause coverage"\nqmsdocs_generated: coverage\n---',
+        _front_matter(title, "coverage").rstrip("\n"),
         "",
-        f"# {title}",
+        f"# {_md_text(title) if others else _say(labels, 'coverage.title_of', standard=label)}",
         "",
     ]
     editions = [(catalogue, json_name, csv_name), *others]
     for edition, _json, _csv in editions:
         level = "##"
         if others:
-            provisional = " (provisional)" if edition.provisional else ""
-            lines += [f"## {_md_text(edition.label)}{provisional}", ""]
+            name, english = edition.label, edition.label
+            if edition.provisional:
+                name = labels("edition.provisional", standard=edition.label)
+                english = f"{edition.label} (provisional)"
+            lines += [heading("##", name, slugify(english, "-")), ""]
             level = "###"
         lines += [
             placeholder("coverage-status", edition.id),
             "",
-            f"{level} Summary",
+            heading(level, labels("coverage.summary_heading"), "summary"),
             "",
             placeholder("coverage-summary", edition.id),
             "",
-            f"{level} Clause by clause",
+            heading(level, labels("coverage.clauses_heading"), "clause-by-clause"),
             "",
-            f"Every clause of {_md_text(edition.label)} that carries requirements, in the "
-            "standard's order. The build checks the lowest-level clauses; a clause with "
-            "subclauses shows how its subclauses fare.",
+            _say(labels, "coverage.clauses_intro", standard=_md_text(edition.label)),
             "",
             placeholder("coverage-matrix", edition.id),
             "",
         ]
     lines += [
-        "## Pages and the clauses they address",
+        heading("##", labels("coverage.pages_heading"), "pages-and-the-clauses-they-address"),
         "",
         placeholder("coverage-pages", catalogue.id),
         "",
-        "## Exports",
+        heading("##", labels("exports.heading"), "exports"),
         "",
     ]
+    schema = "`qmsdocs/schemas/coverage.schema.json`"
     for edition, json_file, csv_file in editions:
         which = f" ({_md_text(edition.label)})" if others else ""
         lines += [
-            f"- [{json_file}]({json_file}){which}: the same data for tools, with a JSON Schema "
-            "in the qmsdocs package (`qmsdocs/schemas/coverage.schema.json`).",
-            f"- [{csv_file}]({csv_file}){which}: one row per clause, for a spreadsheet.",
+            "- "
+            + _say(
+                labels,
+                "coverage.export_json",
+                file=f"[{json_file}]({json_file}){which}",
+                schema=schema,
+            ),
+            "- " + _say(labels, "coverage.export_csv", file=f"[{csv_file}]({csv_file}){which}"),
         ]
-    return "\n".join([*lines, ""])
+    return "\n".join([*lines, ""]), heading.ids
 
 
-def transition_page_markdown(correspondence: Any) -> str:
-    """The Markdown of the generated transition page (a `qmsdocs.transition.Correspondence`)."""
+def transition_page_markdown(correspondence: Any, labels: Labels) -> str:
+    """The Markdown of the generated transition page (a `qmsdocs.transition.Correspondence`);
+    its sections come with ids of their own (`transition.html`)."""
     source, target = correspondence.source, correspondence.target
+    title = _say(
+        labels,
+        "transition.heading",
+        source=_md_text(source.label),
+        target=_md_text(target.label),
+    )
     return "\n".join(
         [
-            '---\ntitle: "Transition"\nqmsdocs_generated: transition\n---',
+            _front_matter(labels("transition.title"), "transition").rstrip("\n"),
             "",
-            f"# Transition from {_md_text(source.label)} to {_md_text(target.label)}",
+            f"# {title}",
             "",
             placeholder("transition", source.id, target.id),
             "",
@@ -191,7 +241,7 @@ def transition_page_markdown(correspondence: Any) -> str:
 
 
 def glossary_page_markdown(
-    sections: list[GlossarySection], title: str
+    sections: list[GlossarySection], labels: Labels
 ) -> tuple[str, dict[str, str]]:
     """The Markdown of the glossary page, and the ids its headings must get (text -> id).
 
@@ -199,9 +249,10 @@ def glossary_page_markdown(
     filled in as HTML once the manual is rendered, since which pages use a term (and, with
     `glossary_list: used`, which terms are listed) is only known then.
     """
-    heading_ids: dict[str, str] = {}
+    heading = _Headings()
+    title = labels("glossary.title")
     lines = [
-        '---\ntitle: "Glossary"\nqmsdocs_generated: glossary\n---',
+        _front_matter(title, "glossary").rstrip("\n"),
         "",
         f"# {_md_text(title)}",
         "",
@@ -212,33 +263,44 @@ def glossary_page_markdown(
     ]
     for section in sections:
         if section.id == ORGANISATION_SECTION:
-            heading = section.title
+            text = labels("glossary.organisation")
         else:
-            heading = f"{section.id} {section.title}"
-        heading_ids[heading] = f"group-{section.id.replace('.', '-')}"
-        lines += [f"## {_md_text(heading)}", "", placeholder("glossary-group", section.id), ""]
-    heading_ids["A to Z"] = "a-to-z"
-    lines += ["## A to Z", "", placeholder("glossary-index", "all"), ""]
-    return "\n".join(lines), heading_ids
+            text = f"{section.id} {section.title}"
+        anchor = f"group-{section.id.replace('.', '-')}"
+        lines += [heading("##", text, anchor), "", placeholder("glossary-group", section.id), ""]
+    lines += [
+        heading("##", labels("glossary.a_to_z"), "a-to-z"),
+        "",
+        placeholder("glossary-index", "all"),
+        "",
+    ]
+    return "\n".join(lines), heading.ids
 
 
-def register_page_markdown(json_name: str, csv_name: str) -> str:
-    """The Markdown of the generated document register."""
-    return "\n".join(
-        [
-            '---\ntitle: "Document register"\nqmsdocs_generated: register\n---',
-            "",
-            "# Document register",
-            "",
-            "Every controlled document of this manual (every page with a `document:` block), by "
-            "document number, with its status and when it is next due for review.",
-            "",
-            placeholder("document-register", "all"),
-            "",
-            "## Exports",
-            "",
-            f"- [{json_name}]({json_name}) and [{csv_name}]({csv_name}): the register for "
-            "tools and spreadsheets.",
-            "",
-        ]
-    )
+def register_page_markdown(
+    json_name: str, csv_name: str, labels: Labels
+) -> tuple[str, dict[str, str]]:
+    """The Markdown of the generated document register, and the ids of its headings."""
+    heading = _Headings()
+    title = labels("register.title")
+    lines = [
+        _front_matter(title, "register").rstrip("\n"),
+        "",
+        f"# {_md_text(title)}",
+        "",
+        _say(labels, "register.intro", block="`document:`"),
+        "",
+        placeholder("document-register", "all"),
+        "",
+        heading("##", labels("exports.heading"), "exports"),
+        "",
+        "- "
+        + _say(
+            labels,
+            "register.exports",
+            json=f"[{json_name}]({json_name})",
+            csv=f"[{csv_name}]({csv_name})",
+        ),
+        "",
+    ]
+    return "\n".join(lines), heading.ids

@@ -6,7 +6,10 @@ theme's own loader first, so a site overrides one by putting a file of the same 
 glossaries can never inject markup.
 
 Templates receive plain view data (dicts and lists) built here from the core's results, with
-every URL already made relative to the page the fragment lands on.
+every URL already made relative to the page the fragment lands on. Their words come from the
+site's labels (`qmsdocs.labels`): `{{ t("column.clause") }}`, `{{ t("more_pages", n) }}`. `t`
+escapes the label's text and the values of its fields, and keeps a field that is already markup
+(a link, `<strong>`) as it is; a site's own template may also use `labels` (the `Labels`).
 """
 
 from __future__ import annotations
@@ -16,14 +19,16 @@ from collections.abc import Callable
 from typing import Any
 
 import jinja2
+from markupsafe import Markup, escape
 
 from qmsdocs.coverage import STATUS_LABELS, ClauseVerdict, Coverage
 from qmsdocs.documents import DocumentControl, review_state
 from qmsdocs.glossary import TermUse, anchor, letters
+from qmsdocs.labels import ENGLISH, Labels, compose, load_labels
 from qmsdocs.layout import Layout
 from qmsdocs.manual import Declaration
 from qmsdocs.records import DRAFT_STATUSES, Reference
-from qmsdocs.standards import Clause
+from qmsdocs.standards import Catalogue, Clause
 from qmsdocs.vocabulary import Term, Vocabulary
 
 __all__ = [
@@ -32,8 +37,11 @@ __all__ = [
     "UrlFor",
     "Views",
     "capped",
+    "context_title",
     "document_view",
     "render_clause_status",
+    "template_labels",
+    "titled_ancestor",
 ]
 
 # url_for(docs-relative page path, anchor or None) -> URL relative to the page being filled,
@@ -43,9 +51,11 @@ TitleFor = Callable[[str, str | None], tuple[str, str | None]]
 
 
 class Renderer:
-    """Renders the fragments with the theme's Jinja environment (or a plain one in tests)."""
+    """Renders the fragments with the theme's Jinja environment (or a plain one in tests), in
+    the words of `labels` (default: English)."""
 
-    def __init__(self, env: jinja2.Environment | None = None) -> None:
+    def __init__(self, env: jinja2.Environment | None = None, labels: Labels | None = None) -> None:
+        self.labels = labels if labels is not None else load_labels(ENGLISH)
         package = jinja2.PackageLoader("qmsdocs", "templates")
         if env is None:
             self.env = jinja2.Environment(loader=package, autoescape=True)
@@ -54,10 +64,56 @@ class Renderer:
             if env.loader is not None:
                 loaders.insert(0, env.loader)
             self.env = env.overlay(loader=jinja2.ChoiceLoader(loaders), autoescape=True)
-        self.env.globals["status_labels"] = STATUS_LABELS
+        # An overlay shares its globals with the theme's environment: ours go in a copy, so
+        # that the theme's own templates never see them (nor a previous build's language).
+        self.env.globals = {
+            **self.env.globals,
+            "t": template_labels(self.labels),
+            "labels": self.labels,
+            "status_labels": {s: self.labels(f"status.{s}") for s in STATUS_LABELS},
+        }
 
     def render(self, name: str, **context: Any) -> str:
         return self.env.get_template(f"qmsdocs/{name}").render(**context).strip()
+
+
+def template_labels(labels: Labels) -> Callable[..., Markup]:
+    """The templates' `t(key, count, **fields)`: the label as markup, its text and the values
+    of its fields escaped (a value that is markup already, such as a link, is kept)."""
+
+    def t(key: str, count: int | None = None, /, **fields: Any) -> Markup:
+        values: dict[str, Any] = {} if count is None else {"count": count}
+        values.update(fields)
+        escaped = {name: escape(value) for name, value in values.items()}
+        return Markup(compose(labels.text(key, count), escaped, _escape_text))
+
+    return t
+
+
+def _escape_text(text: str) -> str:
+    """A label's own text for HTML: safe in content and in double-quoted attributes, its
+    apostrophes ("the standard's", "l'article") left as they are."""
+    return (
+        text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&#34;")
+    )
+
+
+def context_title(catalogue: Catalogue, clause_id: str, labels: Labels) -> str:
+    """`Catalogue.context_title` in the site's words: the clause's title, or for a numbered
+    paragraph without one, the clause it is part of ("part of 7.1.5 Monitoring and ...")."""
+    clause = catalogue[clause_id]
+    if clause.title:
+        return clause.title
+    parent = titled_ancestor(catalogue, clause_id)
+    return labels("clause.part_of", clause=parent) if parent else ""
+
+
+def titled_ancestor(catalogue: Catalogue, clause_id: str) -> str:
+    """The nearest enclosing clause with a title, as a heading reads ("7.1.5 Monitoring ...")."""
+    for ancestor in catalogue.ancestors(clause_id):
+        if ancestor.title:
+            return f"{ancestor.id} {ancestor.title}"
+    return ""
 
 
 class Views:
@@ -70,6 +126,7 @@ class Views:
         title_for: See `TitleFor`.
         from_page: Docs-relative path of the page the fragments land on.
         backlinks_limit: Most pages listed as "referenced by" (0: all); see `capped`.
+        labels: The site's words (default: English).
     """
 
     def __init__(
@@ -81,7 +138,9 @@ class Views:
         from_page: str,
         *,
         backlinks_limit: int = 0,
+        labels: Labels | None = None,
     ) -> None:
+        self.labels = labels if labels is not None else load_labels(ENGLISH)
         self.coverage = coverage
         self.catalogue = coverage.catalogue
         self.layout = layout
@@ -98,7 +157,7 @@ class Views:
             link = self._clause_links[clause.id] = {
                 "id": clause.id,
                 "title": clause.title or "",
-                "context": self.catalogue.context_title(clause.id),
+                "context": context_title(self.catalogue, clause.id, self.labels),
                 "url": self.url_for(page, anchor),
             }
         return dict(link)  # callers add keys of their own
@@ -121,9 +180,9 @@ class Views:
                 location = self.location(declaration.page, declaration.section)
                 # Coverage from a document that is not yet approved is shown as such.
                 if declaration.document_status in DRAFT_STATUSES:
-                    location["draft"] = declaration.document_status.replace("-", " ")
+                    location["draft"] = self.labels(f"mark.{declaration.document_status}")
                 elif declaration.prompted:
-                    location["draft"] = "to do"
+                    location["draft"] = self.labels("mark.to-do")
                 result.append(location)
         return result
 
@@ -142,8 +201,8 @@ class Views:
         return {
             "clause": self.clause_link(verdict.clause),
             "status": verdict.status,
-            "label": verdict.label,
-            "how": how_covered(verdict),
+            "label": verdict.labelled(self.labels(f"status.{verdict.status}")),
+            "how": how_covered(verdict, self.labels),
             "thin": verdict.thin,
             "gated": verdict.gated,
             "depth": verdict.clause.depth,
@@ -193,22 +252,22 @@ class Views:
         return rows
 
 
-def how_covered(verdict: ClauseVerdict) -> str:
+def how_covered(verdict: ClauseVerdict, labels: Labels | None = None) -> str:
     """How strongly a clause is covered, in a few words for the matrix and the clause page."""
+    labels = labels if labels is not None else load_labels(ENGLISH)
     kind = verdict.kind
     if kind == "front-matter":
-        how = "declared in front matter"
+        how = labels("how.front_matter")
     elif kind == "heading":
         words = verdict.words
-        how = "cited by a heading" + (f" ({words} words)" if words is not None else "")
+        how = labels("how.heading") if words is None else labels("how.heading_words", words)
     elif kind == "parent":
         sources = {d.source for d in verdict.inherited}
-        how = f"through {verdict.through}" + (
-            " (front matter)" if sources == {"front-matter"} else " (a heading)"
-        )
+        key = "how.through_front_matter" if sources == {"front-matter"} else "how.through_heading"
+        how = labels(key, clause=verdict.through)
     else:
         return ""
-    return how + (": in name only" if verdict.thin else "")
+    return labels("how.thin", how=how) if verdict.thin else how
 
 
 def render_clause_status(
@@ -249,6 +308,7 @@ class GlossaryViews:
         listed: The terms the page lists (all, or only the used ones).
         backlinks_limit: Most pages listed as "used on" (0: all); see `capped`.
         unlinked: Keys of the terms not linked in prose on this site (`qmsdocs.senses`).
+        labels: The site's words (default: English).
     """
 
     def __init__(
@@ -261,7 +321,9 @@ class GlossaryViews:
         *,
         backlinks_limit: int = 0,
         unlinked: frozenset[str] = frozenset(),
+        labels: Labels | None = None,
     ) -> None:
+        self.labels = labels if labels is not None else load_labels(ENGLISH)
         self.unlinked = unlinked
         self.vocabulary = vocabulary
         self.uses = uses
@@ -304,7 +366,7 @@ class GlossaryViews:
             "used_on": used_on,
             "used_more": more,
             "not_linked": (
-                (term.link_note or "Not linked in prose on this site.")
+                (term.link_note or self.labels("glossary.not_linked_default"))
                 if term.key in self.unlinked
                 else ""
             ),
@@ -328,8 +390,13 @@ def document_view(
     on: dt.date,
     warn_days: int,
     last_changed: dt.date | None = None,
+    labels: Labels | None = None,
 ) -> dict[str, Any]:
-    """View data of one controlled document (panel, history, register row)."""
+    """View data of one controlled document (panel, history, register row).
+
+    `status_label` is in the words of `labels`; without them, in English (the register's rows
+    are also its exports, data that stays English).
+    """
 
     def iso(value: dt.date | None) -> str:
         return value.isoformat() if value else ""
@@ -341,7 +408,9 @@ def document_view(
         "page": document.page,
         "revision": document.revision,
         "status": document.status,
-        "status_label": document.status_label,
+        "status_label": (
+            labels(f"document.status.{document.status}") if labels else document.status_label
+        ),
         "owner": document.owner,
         "approved_by": document.approved_by,
         "approved_on": iso(document.approved_on),

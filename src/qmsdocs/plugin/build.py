@@ -17,9 +17,10 @@ from mkdocs.exceptions import PluginError
 from qmsdocs.assessment import Assessment, Assessor, PageAssessment, make_recognizer
 from qmsdocs.documents import today
 from qmsdocs.editions import Editions, load_editions
-from qmsdocs.findings import Finding, QMSDataError
+from qmsdocs.findings import Finding, QMSDataError, Severity
 from qmsdocs.gitdates import git_last_changed
 from qmsdocs.glossary import load_site_vocabulary
+from qmsdocs.labels import Labels, base_language, load_labels, shipped_languages
 from qmsdocs.manual import FrontMatter
 from qmsdocs.markdown_ext import BuildContext, PageContext
 from qmsdocs.plugin.config import QMSConfig, rules_from
@@ -61,6 +62,7 @@ class Build:
         pages: Each page of the manual, as the assessor read it.
         records: What rendering each page added (anchors, terms used, rendering problems).
         dynamic: Pages of the manual that hold placeholders (written by the macros).
+        labels: The words of the generated pages, in the site's language (`language`).
     """
 
     options: QMSConfig
@@ -78,6 +80,7 @@ class Build:
     records: dict[str, PageRecord] = field(default_factory=dict)
     dynamic: set[str] = field(default_factory=set)
     language: str = VOCABULARY_LANGUAGE  # the site's (`theme.language`)
+    labels: Labels = field(default_factory=lambda: load_labels(VOCABULARY_LANGUAGE))
     version: SiteVersion = field(default_factory=SiteVersion)  # of a translated site
     search_text: SearchText = field(default_factory=SearchText)
     assessment: Assessment | None = None
@@ -105,8 +108,12 @@ class Build:
             for path in map(Path, (options.standard, *options.editions))
             if path.suffix in (".yml", ".yaml")
         ]
-        generated = GeneratedFiles.plan(options, editions)
         version = SiteVersion.of(config)
+        language = str(version.language or config.theme.get("language") or VOCABULARY_LANGUAGE)
+        labels = load_labels(language, options.labels)
+        if labels.fallback:
+            findings = [*findings, untranslated(language)]
+        generated = GeneratedFiles.plan(options, editions, labels)
         rules = rules_from(options)
         recognizer = make_recognizer(editions, rules)
         # One matcher per language the terms are in: a page is read with its language's terms.
@@ -136,14 +143,13 @@ class Build:
             context,
             Assessor(editions, rules, recognizer, vocabulary),
             generated,
-            Renderer(config.theme.get_env()),
+            Renderer(config.theme.get_env(), labels),
             today(),
             git_last_changed(Path(config.docs_dir)) if options.git_dates else {},
             [*data_files, *([folder] if folder is not None else [])],
             list(findings),
-            language=str(version.language or config.theme.get("language") or VOCABULARY_LANGUAGE)[
-                :2
-            ].lower(),
+            language=language[:2].lower(),
+            labels=labels,
             version=version,
         )
 
@@ -178,7 +184,7 @@ class Build:
                 src,
                 clause_page=self.generated.clause_pages.get(src),
                 generated=True,
-                heading_ids=self.generated.glossary_ids if src == self.glossary_page else {},
+                heading_ids=self.generated.heading_ids.get(src, {}),
                 resolve=SitePages(files).resolver(page.file),
             )
         try:
@@ -223,6 +229,20 @@ class Build:
         """Every finding of the build: the data's, the manual's, rendering's, the macros'."""
         rendering = [f for record in self.records.values() for f in record.findings]
         return [*self.findings, *self.verdict.findings, *rendering]
+
+
+def untranslated(language: str) -> Finding:
+    """The site's language is one qmsdocs has no labels in: its generated pages are English."""
+    return Finding(
+        "untranslated-pages",
+        f"no words for the generated pages in the site's language '{language}': they are in "
+        "English",
+        hint="qmsdocs speaks "
+        + ", ".join(shipped_languages())
+        + f"; the plugin option `labels: {{{base_language(language) or language}: {{...}}}}` "
+        "gives the words in yours",
+        severity=Severity.INFO,
+    )
 
 
 def term_switches(vocabulary: Vocabulary, switches: Mapping[str, bool]) -> dict[str, bool]:

@@ -12,6 +12,7 @@ from qmsdocs.assessment import Rules
 from qmsdocs.binding import load_known_standards
 from qmsdocs.documents import REQUIRABLE_FIELDS
 from qmsdocs.findings import QMSDataError
+from qmsdocs.labels import check_overrides
 
 __all__ = ["QMSConfig", "rules_from"]
 
@@ -161,6 +162,14 @@ class QMSConfig(base.Config):
     """Show each controlled page's last change date from git (when the docs are in a git
     repository and git is installed; otherwise nothing is shown)."""
 
+    # The generated pages' words -------------------------------------------------------------
+    labels = c.Type(dict, default={})
+    """Your own words for the generated pages, by language and label key
+    (`{de: {register.title: Dokumentenlenkung}}`; the keys are those of
+    `qmsdocs/labels/en.yml`). They replace the shipped wording in that language, or give the
+    pages a language qmsdocs does not ship (labels you leave out stay English). The site's
+    language is mkdocs-static-i18n's current language, else `theme.language`."""
+
     # Findings --------------------------------------------------------------------------------
     checks = c.DictOfItems(c.Choice(SEVERITIES), default={})
     """Severity per finding code, e.g. `{unknown-clause: error}`. `error` stops the build,
@@ -186,6 +195,9 @@ class QMSConfig(base.Config):
         except QMSDataError as error:
             problems = "; ".join(f.message for f in error.findings)
             failed.append(("other_standards", ValidationError(problems)))
+        labels = self.get("labels")
+        if isinstance(labels, dict):
+            failed += [("labels", ValidationError(p)) for p in check_overrides(labels)]
         for key in ("backlinks_limit", "tooltip_length", "review_warning_days"):
             value = self.get(key)
             if isinstance(value, int) and value < 0:

@@ -21,7 +21,15 @@ from mkdocs.structure.pages import Page
 from qmsdocs.glossary import sections
 from qmsdocs.pages import PLACEHOLDER_RE
 from qmsdocs.records import Reference, TermUse
-from qmsdocs.render import GlossaryViews, Renderer, Views, document_view, render_clause_status
+from qmsdocs.render import (
+    GlossaryViews,
+    Renderer,
+    Views,
+    context_title,
+    document_view,
+    render_clause_status,
+    titled_ancestor,
+)
 from qmsdocs.standards import Catalogue
 from qmsdocs.transition import CHANGE_LABELS, transition_report
 
@@ -59,6 +67,7 @@ class Fill:
                 self.site.title_for,
                 self.file.src_uri,
                 backlinks_limit=self.build.options.backlinks_limit,
+                labels=self.build.labels,
             )
         return self._views[catalogue_id]
 
@@ -99,7 +108,7 @@ def fill_pages(build: Build, env: jinja2.Environment, site: SitePages, pages: li
     MkDocs collects a page's anchors while rendering it and checks links against them after
     on_env; fragments added here would otherwise count as missing anchors.
     """
-    renderer = Renderer(env)
+    renderer = Renderer(env, build.labels)
     references: dict[tuple[str, str], list[Reference]] = defaultdict(list)
     for reference in build.verdict.references:
         references[reference.catalogue, reference.clause].append(reference)
@@ -205,10 +214,11 @@ def _transition(fill: Fill, args: list[str]) -> str:
         return ""
     report = transition_report(correspondence, fill.build.verdict.declarations)
     source, target = correspondence.source, correspondence.target
+    labels = {change: fill.build.labels(f"change.{change}") for change in CHANGE_LABELS}
     items = [
         {
             "change": item.entry.change,
-            "label": item.entry.label,
+            "label": labels[item.entry.change],
             "note": item.entry.note,
             "source": _clause_view(views, source, item.entry.source),
             "target": _clause_view(views, target, item.entry.target),
@@ -228,7 +238,7 @@ def _transition(fill: Fill, args: list[str]) -> str:
         provisional=correspondence.provisional,
         items=items,
         counts={change: report.count(change) for change in CHANGE_LABELS},
-        labels=CHANGE_LABELS,
+        labels=labels,
         open=[i for i in items if i["open"]],
         moves=[i for i in items if i["move"]],
         review=[i for i in items if i["review"]],
@@ -245,7 +255,7 @@ def _clause_view(
     page, anchor = views.layout.target(catalogue.id, clause)
     return {
         "id": clause.id,
-        "title": clause.title or catalogue.context_title(clause.id),
+        "title": context_title(catalogue, clause.id, views.labels),
         "url": views.url_for(page, anchor),
     }
 
@@ -265,8 +275,7 @@ def _provisional_notice(fill: Fill, _args: list[str]) -> str:
 
 @filler("clause-context")
 def _clause_context(fill: Fill, args: list[str]) -> str:
-    catalogue = fill.catalogue(args)
-    parent = catalogue.context_title(args[-1]).removeprefix("part of ")
+    parent = titled_ancestor(fill.catalogue(args), args[-1])
     return fill.renderer.render("clause-context.html", parent=parent)
 
 
@@ -305,6 +314,7 @@ def _glossary_views(fill: Fill) -> GlossaryViews:
         listed,
         backlinks_limit=build.options.backlinks_limit,
         unlinked=build.context.senses.off if build.context.senses else frozenset(),
+        labels=build.labels,
     )
 
 
@@ -331,7 +341,8 @@ def _glossary_index(fill: Fill, _args: list[str]) -> str:
 
 
 def register_rows(build: Build, site: SitePages) -> list[dict[str, Any]]:
-    """The register's rows: every controlled document, by id (then page)."""
+    """The register's rows: every controlled document, by id (then page). They are also the
+    register's exports: their `status_label` is English (the page shows the site's words)."""
     rows = []
     for document in sorted(build.verdict.documents, key=lambda d: (d.id.casefold(), d.page)):
         url, title = site.info(document.page)
@@ -351,7 +362,15 @@ def register_rows(build: Build, site: SitePages) -> list[dict[str, Any]]:
 @filler("document-register")
 def _document_register(fill: Fill, _args: list[str]) -> str:
     url_for = fill.site.url_maker(fill.file)
-    rows = [{**row, "url": url_for(row["page"], None)} for row in fill.build.register]
+    labels = fill.build.labels
+    rows = [
+        {
+            **row,
+            "url": url_for(row["page"], None),
+            "status_label": labels(f"document.status.{row['status']}"),
+        }
+        for row in fill.build.register
+    ]
     return fill.renderer.render(
         "document-register.html",
         documents=rows,

@@ -20,6 +20,7 @@ from mkdocs.structure.pages import Page
 
 from qmsdocs.editions import Editions
 from qmsdocs.glossary import sections
+from qmsdocs.labels import ENGLISH, Labels, load_labels
 from qmsdocs.layout import ClausePage, Layout
 from qmsdocs.pages import (
     clause_page_markdown,
@@ -54,7 +55,8 @@ class Export:
 
 @dataclass
 class GeneratedFiles:
-    """Where this build generates what (docs paths), from the plugin's options."""
+    """Where this build generates what (docs paths), from the plugin's options, and in which
+    words (`labels`: the site's language)."""
 
     layout: Layout
     clause_pages: dict[str, ClausePage]
@@ -63,11 +65,15 @@ class GeneratedFiles:
     transition_page: str | None = None
     register_page: str | None = None
     exports: dict[str, Export] = field(default_factory=dict)
-    # The glossary page's headings and the anchors they get (known once its Markdown is made).
-    glossary_ids: dict[str, str] = field(default_factory=dict)
+    labels: Labels = field(default_factory=lambda: load_labels(ENGLISH))
+    # Each generated page's headings and the anchors they get, the same in every language
+    # (known once its Markdown is made; see `qmsdocs.pages`).
+    heading_ids: dict[str, dict[str, str]] = field(default_factory=dict)
 
     @classmethod
-    def plan(cls, options: QMSConfig, editions: Editions) -> GeneratedFiles:
+    def plan(
+        cls, options: QMSConfig, editions: Editions, labels: Labels | None = None
+    ) -> GeneratedFiles:
         layout = Layout(editions.catalogues, options.clause_pages_dir)
         planned = cls(
             layout,
@@ -76,6 +82,7 @@ class GeneratedFiles:
             glossary_page=options.glossary_page or None,
             transition_page=(options.transition_page or None) if editions.transition() else None,
             register_page=options.register_page or None,
+            labels=labels if labels is not None else load_labels(ENGLISH),
         )
         if planned.coverage_page:
             stem = posixpath.splitext(planned.coverage_page)[0]
@@ -155,38 +162,36 @@ class GeneratedFiles:
     def _page_sources(
         self, editions: Editions, vocabulary: Vocabulary
     ) -> Iterable[tuple[str, str]]:
+        labels = self.labels
         for src_uri, page in self.clause_pages.items():
-            yield src_uri, clause_page_markdown(page, self.layout)
+            yield src_uri, clause_page_markdown(page, self.layout, labels)
         names = {export: posixpath.basename(path) for path, export in self.exports.items()}
         if self.coverage_page:
             others = [
                 (c, names[Export("coverage-json", c.id)], names[Export("coverage-csv", c.id)])
                 for c in editions.others
             ]
-            yield (
-                self.coverage_page,
-                coverage_page_markdown(
-                    editions.primary,
-                    names[Export("coverage-json")],
-                    names[Export("coverage-csv")],
-                    others=others,
-                ),
+            content, self.heading_ids[self.coverage_page] = coverage_page_markdown(
+                editions.primary,
+                names[Export("coverage-json")],
+                names[Export("coverage-csv")],
+                labels,
+                others=others,
             )
+            yield self.coverage_page, content
         if self.register_page:
-            yield (
-                self.register_page,
-                register_page_markdown(
-                    names[Export("documents-json")], names[Export("documents-csv")]
-                ),
+            content, self.heading_ids[self.register_page] = register_page_markdown(
+                names[Export("documents-json")], names[Export("documents-csv")], labels
             )
+            yield self.register_page, content
         transition = editions.transition()
         if self.transition_page and transition is not None:
-            yield self.transition_page, transition_page_markdown(transition)
+            yield self.transition_page, transition_page_markdown(transition, labels)
         if self.glossary_page:
             # The page lists every term unless the site asks for the used ones only; which
             # those are is known after rendering, so it lists all and on_env drops the rest.
-            content, self.glossary_ids = glossary_page_markdown(
-                sections(vocabulary, vocabulary.terms), "Glossary"
+            content, self.heading_ids[self.glossary_page] = glossary_page_markdown(
+                sections(vocabulary, vocabulary.terms), labels
             )
             yield self.glossary_page, content
 
@@ -198,7 +203,12 @@ class GeneratedFiles:
         editions: Editions,
         title: str | None,
     ) -> None:
-        """A navigation section per edition, unless the site's `nav:` already places them."""
+        """A navigation section per edition, unless the site's `nav:` already places them.
+
+        `title` (the option `clause_pages_nav`) names the manual's edition's section; without
+        it, the edition's name does, as do other editions' ("ISO 9001:2026 (provisional)", in
+        the site's language).
+        """
         placed: list[tuple[str, list[Page]]] = []
         for catalogue in editions.catalogues:
             order = [page.src_uri for page in self.layout.pages(catalogue.id)]
@@ -206,7 +216,9 @@ class GeneratedFiles:
                 order[1:1] = self.pages()  # right after the clause index
                 label = title or catalogue.label
             else:
-                label = catalogue.label + (" (provisional)" if catalogue.provisional else "")
+                label = catalogue.label
+                if catalogue.provisional:
+                    label = self.labels("edition.provisional", standard=catalogue.label)
             found = [files.get_file_from_path(src) for src in order]
             placed.append((label, [f.page for f in found if f and isinstance(f.page, Page)]))
         if config.nav is not None and any(p in nav.pages for _, pages in placed for p in pages):

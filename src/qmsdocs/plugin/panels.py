@@ -33,10 +33,11 @@ def add_document_panels(build: Build, html: str, page: Page, document: DocumentC
         build.today,
         build.options.review_warning_days,
         build.git_dates.get(page.file.src_uri),
+        build.labels,
     )
     header = build.renderer.render("document-header.html", doc=view)
     history = build.renderer.render("document-history.html", doc=view)
-    indexed_header, indexed_history = document_search_html(view, history)
+    indexed_header, indexed_history = document_search_html(view, history, build.labels)
     build.search_text.swap(page.file.src_uri, header, indexed_header)
     build.search_text.swap(page.file.src_uri, history, indexed_history)
     title_end = _H1_END_RE.search(html)

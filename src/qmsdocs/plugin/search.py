@@ -25,6 +25,8 @@ from collections.abc import Callable, Iterable
 from html import escape
 from typing import Any
 
+from qmsdocs.labels import ENGLISH, Labels, load_labels
+
 __all__ = ["SearchText", "document_search_html", "index_with", "unlinked"]
 
 # The links the Markdown extension writes: no markup inside (their text is atomic).
@@ -64,24 +66,31 @@ class SearchText:
         return html
 
 
-def document_search_html(view: dict[str, Any], history_html: str) -> tuple[str, str]:
+def document_search_html(
+    view: dict[str, Any], history_html: str, labels: Labels | None = None
+) -> tuple[str, str]:
     """The search index's form of a document's panel and of its revision history.
 
     The history keeps its rendered heading (a section of the index, and a site may have
-    renamed it in its own template); its rows become sentences.
+    renamed it in its own template); its rows become sentences. The panel's field names are
+    those of `labels` (default: English).
     """
     fields = [
-        ("Document", view["id"]),
-        ("Revision", view["revision"]),
-        ("Status", view["status_label"]),
-        ("Owner", view["owner"]),
-        ("Approved by", view["approved_by"]),
-        ("Approved on", view["approved_on"]),
-        ("Effective", view["effective"]),
-        ("Next review", view["next_review"]),
-        ("Last changed", view["last_changed"]),
+        ("document.field.document", view["id"]),
+        ("document.field.revision", view["revision"]),
+        ("document.field.status", view["status_label"]),
+        ("document.field.owner", view["owner"]),
+        ("document.field.approved_by", view["approved_by"]),
+        ("document.field.approved_on", view["approved_on"]),
+        ("document.field.effective", view["effective"]),
+        ("document.field.next_review", view["next_review"]),
+        ("document.field.last_changed", view["last_changed"]),
     ]
-    panel = "; ".join(f"{label}: {escape(str(value))}" for label, value in fields if value)
+    if labels is None:
+        labels = load_labels(ENGLISH)
+    panel = "; ".join(
+        f"{escape(labels(key))}: {escape(str(value))}" for key, value in fields if value
+    )
     heading = _HEADING_RE.match(history_html)
     rows = [
         ", ".join(escape(str(entry[key])) for key in ("revision", "date", "author", "change"))
