@@ -443,6 +443,43 @@ def test_heading_does_not_cite_a_clause(heading: str) -> None:
 
 
 @pytest.mark.parametrize(
+    ("heading", "clause"),
+    [
+        # The titles of the German-language editions (DIN EN ISO 9001:2015), shipped with the
+        # built-in catalogue.
+        ("7.5.3 Lenkung dokumentierter Information", "7.5.3"),
+        ("4.1 Verstehen der Organisation und ihres Kontextes", "4.1"),
+        ("8.5.1 Steuerung der Produktion und der Dienstleistungserbringung", "8.5.1"),
+        # A German heading shortens or drops an article like an English one does.
+        ("8.5.1 Steuerung der Produktion und Dienstleistungserbringung", "8.5.1"),
+        ("9.2 Internes Audit", "9.2"),
+        ("9.3.2 – Eingaben für die Managementbewertung", "9.3.2"),
+        ("10.3 Fortlaufende Verbesserung", "10.3"),
+    ],
+)
+def test_a_german_heading_cites_its_clause_by_the_german_title(heading: str, clause: str) -> None:
+    citation = cite_heading(heading, CATALOGUE, RECOGNIZER)
+    assert citation is not None
+    assert (citation.clause, citation.rule) == (clause, "title")
+
+
+@pytest.mark.parametrize(
+    "heading",
+    [
+        # A German procedure's own section numbers.
+        "4.1 Auftrag prüfen",
+        "7.2 Schulung",
+        "8.5.1 Fertigung",
+        # Machine translations of the English headings are not the standard's titles.
+        "9.2 Interne Revision",
+        "8 Lauf",
+    ],
+)
+def test_a_german_procedure_numbering_is_not_a_clause_citation(heading: str) -> None:
+    assert cite_heading(heading, CATALOGUE, RECOGNIZER) is None
+
+
+@pytest.mark.parametrize(
     "heading",
     [
         "Design inputs, ISO 13485:2016 (7.3)",
