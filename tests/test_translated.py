@@ -96,7 +96,18 @@ def test_each_language_gets_its_pages_and_links_to_them(
     # "Abschnitt 8.4" links to the German version's own clause page; no English term is
     # linked in German prose.
     assert german == [("qms-clause", "de/clauses/iso9001-2015/8/index.html")]
+    # Its tooltip gives the clause's title as the German edition prints it.
+    german_html = (site.site_dir / "de/purchasing/index.html").read_text(encoding="utf-8")
+    assert 'title="ISO 9001:2015 8.4 Steuerung von extern bereitgestellten' in german_html
+    # The German version's clause pages have the German titles, under the same anchors.
+    clause_page = (site.site_dir / "de/clauses/iso9001-2015/8/index.html").read_text("utf-8")
+    assert '<h2 id="clause-8-1">8.1 Betriebliche Planung und Steuerung' in clause_page
+    assert "<title>8 Betrieb - " in clause_page
+    english_page = (site.site_dir / "clauses/iso9001-2015/8/index.html").read_text("utf-8")
+    assert '<h2 id="clause-8-1">8.1 Operational planning and control' in english_page
     english = links(site, "purchasing/index.html")
+    english_html = (site.site_dir / "purchasing/index.html").read_text(encoding="utf-8")
+    assert 'title="ISO 9001:2015 8.4 Control of externally provided' in english_html
     assert ("qms-clause", "clauses/iso9001-2015/8/index.html") in english
     assert ("qms-term", "glossary/index.html") in english
     for folder in ("", "de/"):

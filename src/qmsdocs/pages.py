@@ -73,13 +73,14 @@ class _Headings:
         return f"{level} {_md_text(text)}"
 
 
-def _heading(catalogue: Catalogue, clause: Clause, level: int) -> str:
+def _heading(catalogue: Catalogue, clause: Clause, level: int, labels: Labels) -> str:
     # A catalogue is data a user may supply: its titles must render as text, not markup.
-    return f"{'#' * min(level, 6)} {_md_text(catalogue.heading(clause.id))}"
+    text = catalogue.heading(clause.id, labels.language)
+    return f"{'#' * min(level, 6)} {_md_text(text)}"
 
 
-def _clause_block(catalogue: Catalogue, clause: Clause, level: int) -> list[str]:
-    lines = [_heading(catalogue, clause, level), ""]
+def _clause_block(catalogue: Catalogue, clause: Clause, level: int, labels: Labels) -> list[str]:
+    lines = [_heading(catalogue, clause, level, labels), ""]
     if not clause.title:
         # A numbered paragraph without a heading: say where it belongs rather than invent.
         lines += [placeholder("clause-context", catalogue.id, clause.id), ""]
@@ -96,13 +97,13 @@ def clause_page_markdown(page: ClausePage, layout: Layout, labels: Labels) -> st
     if page.top is None:
         return _index_markdown(page, layout, labels)
     top = page.top
-    lines = [_front_matter(catalogue.heading(top.id)).rstrip("\n"), ""]
-    lines += _clause_block(catalogue, top, 1)
+    lines = [_front_matter(catalogue.heading(top.id, labels.language)).rstrip("\n"), ""]
+    lines += _clause_block(catalogue, top, 1, labels)
     lines += [placeholder("clause-notice", catalogue.id), ""]
     if catalogue.provisional:
         lines += [placeholder("provisional-notice", catalogue.id), ""]
     for clause in catalogue.descendants(top.id):
-        lines += _clause_block(catalogue, clause, clause.depth)
+        lines += _clause_block(catalogue, clause, clause.depth, labels)
     return "\n".join(lines).rstrip() + "\n"
 
 
@@ -125,11 +126,12 @@ def _index_markdown(page: ClausePage, layout: Layout, labels: Labels) -> str:
         top = clause_page.top
         link = relative_href(page.src_uri, clause_page.src_uri)
         count = len(catalogue.descendants(top.id))
-        lines.append(f"| [{top.id}]({link}) | [{_cell(top.title or '')}]({link}) | {count} |")
+        title = catalogue.display_title(top.id, labels.language) or ""
+        lines.append(f"| [{top.id}]({link}) | [{_cell(title)}]({link}) | {count} |")
     lines += ["", placeholder("clause-notice", catalogue.id), ""]
     on_index = [c for c in catalogue if layout.page_of(catalogue.id, c.id) == page.src_uri]
     for clause in on_index:
-        lines += _clause_block(catalogue, clause, clause.depth + 1)
+        lines += _clause_block(catalogue, clause, clause.depth + 1, labels)
     return "\n".join(lines).rstrip() + "\n"
 
 

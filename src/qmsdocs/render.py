@@ -99,20 +99,23 @@ def _escape_text(text: str) -> str:
 
 
 def context_title(catalogue: Catalogue, clause_id: str, labels: Labels) -> str:
-    """`Catalogue.context_title` in the site's words: the clause's title, or for a numbered
-    paragraph without one, the clause it is part of ("part of 7.1.5 Monitoring and ...")."""
-    clause = catalogue[clause_id]
-    if clause.title:
-        return clause.title
-    parent = titled_ancestor(catalogue, clause_id)
+    """`Catalogue.context_title` in the site's words: the clause's title (in the site's
+    language where the catalogue has it), or for a numbered paragraph without one, the clause
+    it is part of ("part of 7.1.5 Monitoring and ...")."""
+    title = catalogue.display_title(clause_id, labels.language)
+    if title:
+        return title
+    parent = titled_ancestor(catalogue, clause_id, labels)
     return labels("clause.part_of", clause=parent) if parent else ""
 
 
-def titled_ancestor(catalogue: Catalogue, clause_id: str) -> str:
-    """The nearest enclosing clause with a title, as a heading reads ("7.1.5 Monitoring ...")."""
+def titled_ancestor(catalogue: Catalogue, clause_id: str, labels: Labels | None = None) -> str:
+    """The nearest enclosing clause with a title, as a heading reads ("7.1.5 Monitoring ..."),
+    in the site's language where the catalogue has it."""
+    language = labels.language if labels is not None else None
     for ancestor in catalogue.ancestors(clause_id):
         if ancestor.title:
-            return f"{ancestor.id} {ancestor.title}"
+            return catalogue.heading(ancestor.id, language)
     return ""
 
 
@@ -156,7 +159,7 @@ class Views:
             page, anchor = self.layout.target(self.catalogue.id, clause)
             link = self._clause_links[clause.id] = {
                 "id": clause.id,
-                "title": clause.title or "",
+                "title": self.catalogue.display_title(clause.id, self.labels.language) or "",
                 "context": context_title(self.catalogue, clause.id, self.labels),
                 "url": self.url_for(page, anchor),
             }

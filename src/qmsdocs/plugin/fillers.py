@@ -275,7 +275,7 @@ def _provisional_notice(fill: Fill, _args: list[str]) -> str:
 
 @filler("clause-context")
 def _clause_context(fill: Fill, args: list[str]) -> str:
-    parent = titled_ancestor(fill.catalogue(args), args[-1])
+    parent = titled_ancestor(fill.catalogue(args), args[-1], fill.build.labels)
     return fill.renderer.render("clause-context.html", parent=parent)
 
 

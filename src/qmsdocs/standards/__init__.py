@@ -206,10 +206,16 @@ class Catalogue:
         depth = max(a.depth, b.depth)
         return [c for c in self.clauses if a.order <= c.order <= b.order and c.depth <= depth]
 
-    def heading(self, clause_id: str) -> str:
-        """The clause as a heading reads: "7.5.3 Control of documented information"."""
-        clause = self._by_id[clause_id]
-        return f"{clause.id} {clause.title}" if clause.title else clause.id
+    def heading(self, clause_id: str, language: str | None = None) -> str:
+        """The clause as a heading reads: "7.5.3 Control of documented information", with
+        its title in `language` where the catalogue has it."""
+        title = self.display_title(clause_id, language)
+        return f"{clause_id} {title}" if title else clause_id
+
+    def display_title(self, clause_id: str, language: str | None = None) -> str | None:
+        """The clause's title in `language` where the catalogue has it, else the standard's."""
+        translated = self.title_in(clause_id, language) if language else None
+        return translated or self._by_id[clause_id].title
 
     def titles(self, clause_id: str) -> list[str]:
         """Every title the clause is known by: the standard's, then its translations'."""
