@@ -168,7 +168,10 @@ def is_minified(site: Site) -> None:
 
 
 def redirects_to_purchasing(site: Site) -> None:
+    """Redirects to a page of the manual's and to the pages qmsdocs generates."""
     assert "url=../purchasing/" in site.html(built(site, "suppliers.md"))
+    assert "url=../coverage/" in site.html(built(site, "matrix.md"))
+    assert "url=../clauses/iso9001-2015/8/" in site.html(built(site, "operation.md"))
 
 
 def nav_from_nav_yml(site: Site) -> None:
@@ -285,7 +288,17 @@ MATRIX = [
     Beside(
         "redirects",
         "mkdocs-redirects",
-        [{"redirects": {"redirect_maps": {"suppliers.md": "purchasing.md"}}}],
+        [
+            {
+                "redirects": {
+                    "redirect_maps": {
+                        "suppliers.md": "purchasing.md",
+                        "matrix.md": "coverage.md",
+                        "operation.md": "clauses/iso9001-2015/8.md",
+                    }
+                }
+            }
+        ],
         check=redirects_to_purchasing,
     ),
     Beside(

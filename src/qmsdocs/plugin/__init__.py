@@ -35,6 +35,7 @@ from qmsdocs.plugin.exports import write_exports
 from qmsdocs.plugin.fillers import fill_pages, register_rows
 from qmsdocs.plugin.generated import STYLESHEET
 from qmsdocs.plugin.panels import add_document_panels
+from qmsdocs.plugin.redirects import announce_to_redirects
 from qmsdocs.plugin.report import report
 from qmsdocs.plugin.search import index_with
 from qmsdocs.plugin.sitepages import SitePages
@@ -98,6 +99,7 @@ class QMSPlugin(BasePlugin[QMSConfig]):
         _check_files(files, Path(config.docs_dir))
         build.generated.check_conflicts(files)
         build.generated.add_to(files, config, build.editions, build.vocabulary, build.version)
+        announce_to_redirects(config.plugins, files)
         return files
 
     def on_nav(self, nav: Navigation, *, config: MkDocsConfig, files: Files) -> Navigation:
