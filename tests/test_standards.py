@@ -9,6 +9,8 @@ import pytest
 
 from qmsdocs.findings import QMSDataError
 from qmsdocs.standards import (
+    Catalogue,
+    Clause,
     builtin_catalogue_ids,
     load_builtin_catalogue,
     load_catalogue,
@@ -196,6 +198,12 @@ def test_custom_catalogue_loads(tmp_path: Path) -> None:
             'clauses:\n  - {id: "1.1", title: "Child"}\n  - {id: "1", title: "Parent"}\n',
             [("parent-after-child", 6)],
         ),
+        ('clauses:\n  - {id: "4", parent: "4"}\n', [("parent-cycle", 6)]),
+        ('clauses:\n  - {id: "4"}\n  - {id: "4.1", parent: "4.1"}\n', [("parent-cycle", 7)]),
+        (
+            'clauses:\n  - {id: "1", parent: "2"}\n  - {id: "2", parent: "1"}\n',
+            [("parent-after-child", 6)],
+        ),
     ],
 )
 def test_catalogue_errors_name_file_and_line(
@@ -303,3 +311,19 @@ def test_bad_translations_name_the_line(
     with pytest.raises(QMSDataError) as raised:
         load_catalogue(path)
     assert codes_and_lines(raised.value) == expected
+
+
+def test_a_catalogue_built_in_code_with_a_cycle_fails_instead_of_looping() -> None:
+    looped = Catalogue(
+        id="x",
+        standard="X",
+        edition="",
+        title="X",
+        aliases=("X",),
+        clauses=(
+            Clause(id="1", title="One", parent="2", requirements=True, order=0),
+            Clause(id="2", title="Two", parent="1", requirements=True, order=1),
+        ),
+    )
+    with pytest.raises(ValueError, match="own ancestor"):
+        looped.ancestors("1")

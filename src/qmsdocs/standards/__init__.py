@@ -173,9 +173,12 @@ class Catalogue:
 
     def ancestors(self, clause_id: str) -> list[Clause]:
         """Enclosing clauses, nearest first."""
-        result = []
+        result: list[Clause] = []
         clause = self._by_id.get(clause_id)
         while clause is not None and clause.parent is not None:
+            if len(result) > len(self.clauses):
+                # Loaded catalogues cannot hold a cycle (`_check_tree`); one built in code can.
+                raise ValueError(f"{self.id}: clause {clause_id} is its own ancestor")
             clause = self._by_id[clause.parent]
             result.append(clause)
         return result
@@ -396,7 +399,7 @@ def load_catalogue(path: Path, display: str | None = None) -> Catalogue:
         if clause is not None:
             seen[clause.id] = line
             clauses.append(clause)
-    _check_tree(clauses, seen, problem)
+    _check_tree(clauses, problem)
     problem.raise_if_any()
     std, edition = meta["standard"], str(data.get("edition", ""))
     label = f"{std}:{edition}" if edition else std
@@ -446,24 +449,37 @@ def _catalogue_fields(data: dict[Any, Any], problem: Problems) -> tuple[dict[str
     return meta, [a.strip() for a in aliases]
 
 
-def _check_tree(clauses: list[Clause], seen: dict[str, int | None], problem: Problems) -> None:
-    """Every parent is in the catalogue, and comes before its children."""
-    for clause in clauses:
+def _check_tree(clauses: list[Clause], problem: Problems) -> None:
+    """Every parent is in the catalogue, and comes before its children.
+
+    Parents strictly before children is what keeps the tree a tree: no clause can then be its
+    own ancestor, and every walk up the tree ends.
+    """
+    position = {clause.id: index for index, clause in enumerate(clauses)}
+    for index, clause in enumerate(clauses):
         if clause.parent is None:
             continue
-        if clause.parent not in seen:
+        where = position.get(clause.parent)
+        if where is None:
             problem(
                 "unknown-parent",
                 f"clause {clause.id}: its parent {clause.parent} is not in the catalogue",
                 clause.line,
                 f"add clause {clause.parent} before it",
             )
-        elif (seen[clause.parent] or 0) > (clause.line or 0) and clause.line is not None:
+        elif where == index:
+            problem(
+                "parent-cycle",
+                f"clause {clause.id} is its own parent",
+                clause.line,
+                "remove its 'parent', or name the clause that encloses it",
+            )
+        elif where > index:
             problem(
                 "parent-after-child",
                 f"clause {clause.id} comes before its parent {clause.parent}",
                 clause.line,
-                "list clauses in the standard's order",
+                "list clauses in the standard's order (a clause's parent first)",
             )
 
 
