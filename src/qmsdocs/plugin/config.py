@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import re
 
 from mkdocs.config import base
 from mkdocs.config import config_options as c
@@ -14,9 +15,46 @@ from qmsdocs.documents import REQUIRABLE_FIELDS
 from qmsdocs.findings import QMSDataError
 from qmsdocs.labels import check_overrides
 
-__all__ = ["QMSConfig", "rules_from"]
+__all__ = ["InsideDocs", "QMSConfig", "rules_from"]
 
 SEVERITIES = ("error", "warning", "info", "ignore")
+
+
+class InsideDocs(c.Type[str]):
+    """A docs-relative path for a page or folder qmsdocs generates.
+
+    What qmsdocs generates goes into the site and nowhere else: a path that climbs out of the
+    docs folder (`../x.md`) or starts at the root (`/srv/x.md`, `C:\\x.md`) would put pages and
+    exports beside the site, or over someone else's files, so it is a config error.
+
+    Arguments:
+        page: Whether the path names a page (it must then end in `.md`), not a folder.
+        allow_empty: Whether an empty string (the feature turned off) is allowed.
+    """
+
+    def __init__(self, default: str, *, page: bool = True, allow_empty: bool = True) -> None:
+        super().__init__(str, default=default)
+        self.page = page
+        self.allow_empty = allow_empty
+
+    def run_validation(self, value: object) -> str:
+        text = super().run_validation(value)
+        if text == "":
+            if self.allow_empty:
+                return text
+            raise ValidationError("must not be empty")
+        parts = text.replace("\\", "/").split("/")
+        if text.startswith(("/", "\\", "~")) or re.match(r"^[A-Za-z]:", text):
+            raise ValidationError(
+                f"'{text}' is not inside the docs folder: give a path relative to docs_dir"
+            )
+        if ".." in parts:
+            raise ValidationError(
+                f"'{text}' leads out of the docs folder: give a path inside docs_dir"
+            )
+        if self.page and not text.endswith(".md"):
+            raise ValidationError(f"'{text}' must name a Markdown page (ending in .md)")
+        return text
 
 
 class QMSConfig(base.Config):
@@ -41,7 +79,7 @@ class QMSConfig(base.Config):
     """Provisional catalogues your organisation has checked against the published standard;
     their pages no longer say "provisional"."""
 
-    transition_page = c.Type(str, default="transition.md")
+    transition_page = InsideDocs("transition.md")
     """Docs-relative path of the generated transition page (when `editions` holds an edition
     the shipped correspondence links to `standard`). An empty string turns it off."""
 
@@ -57,7 +95,7 @@ class QMSConfig(base.Config):
     built-in list (ISO 14001, ISO/IEC 27001, ISO 22301, GDPR, SOC 2, ...)."""
 
     # Generated clause pages ------------------------------------------------------------------
-    clause_pages_dir = c.Type(str, default="clauses")
+    clause_pages_dir = InsideDocs("clauses", page=False, allow_empty=False)
     """Docs-relative folder of the generated clause pages; each catalogue gets a subfolder
     named after its id (`clauses/iso9001-2015/8.md`). Must not hold files of your own."""
 
@@ -88,7 +126,7 @@ class QMSConfig(base.Config):
     """Phrases never linked as terms, in any case (`["Quality Manager", "Release Board"]`). A page
     adds its own with `qmsdocs: {not_terms: [...]}`."""
 
-    glossary_page = c.Type(str, default="glossary.md")
+    glossary_page = InsideDocs("glossary.md")
     """Docs-relative path of the generated glossary page. An empty string turns the page and
     term links off."""
 
@@ -121,7 +159,7 @@ class QMSConfig(base.Config):
     """Whether `mkdocs serve` stops on errors too. By default it only warns, so that authors
     can keep writing; `mkdocs build` always stops."""
 
-    coverage_page = c.Type(str, default="coverage.md")
+    coverage_page = InsideDocs("coverage.md")
     """Docs-relative path of the generated coverage page; the exports `coverage.json` and
     `coverage.csv` are written beside it. An empty string turns the page and exports off
     (the gate still runs)."""
@@ -150,7 +188,7 @@ class QMSConfig(base.Config):
     """A review due within this many days is reported (`review-due-soon`, a warning). An
     overdue review is an error (`review-overdue`; change it with `checks:`)."""
 
-    register_page = c.Type(str, default="documents.md")
+    register_page = InsideDocs("documents.md")
     """Docs-relative path of the generated document register; `documents.json` and
     `documents.csv` are written beside it. An empty string turns them off."""
 
