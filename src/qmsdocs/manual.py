@@ -23,6 +23,7 @@ out, so that the plugin and `qmsdocs check` reach the same verdicts.
 from __future__ import annotations
 
 import difflib
+import html
 import re
 import unicodedata
 from collections.abc import Iterator, Sequence
@@ -757,4 +758,8 @@ def _plain(text: str) -> str:
         text = _HTML_TAG_RE.sub("", text)
     if ":" in text:
         text = _SHORTCODE_RE.sub("", text)
-    return " ".join(_INLINE_MARKUP_RE.sub("", text).split())
+    text = _INLINE_MARKUP_RE.sub("", text)
+    # `&amp;` reads as "&": the title is kept as the reader sees it, and escaped where shown.
+    if "&" in text:
+        text = html.unescape(text)
+    return " ".join(text.split())

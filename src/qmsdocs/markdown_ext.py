@@ -19,6 +19,7 @@ construction (the plugin generates them); the test suite checks every link of a 
 from __future__ import annotations
 
 import functools
+import html
 import re
 import xml.etree.ElementTree as etree
 from collections.abc import Callable
@@ -28,9 +29,10 @@ from typing import Any, Literal
 
 from markdown import Markdown
 from markdown.extensions import Extension
+from markdown.extensions.toc import strip_tags
 from markdown.preprocessors import Preprocessor
 from markdown.treeprocessors import Treeprocessor
-from markdown.util import AtomicString
+from markdown.util import HTML_PLACEHOLDER_RE, AtomicString
 
 from qmsdocs.assessment import Assessor, PageAssessment, attach_sections
 from qmsdocs.binding import Binding
@@ -201,7 +203,7 @@ class ClauseAnchorTreeprocessor(_Processor):
         for heading in root.iter():
             if heading.tag not in _HEADINGS:
                 continue
-            text = _heading_text(heading)
+            text = _heading_text(heading, self.md)
             if text in page.heading_ids:
                 count = seen[text] = seen.get(text, -1) + 1
                 anchor = page.heading_ids[text]
@@ -229,7 +231,7 @@ class HeadingAnchorTreeprocessor(_Processor):
         if page is None or page.generated:
             return
         page.record.headings += [
-            (_heading_text(heading), heading.get("id") or "")
+            (_heading_text(heading, self.md), heading.get("id") or "")
             for heading in root.iter()
             if heading.tag in _HEADINGS and heading.get("id")
         ]
@@ -343,7 +345,11 @@ class ProseLinkTreeprocessor(_Processor):
         # Tables and blocks the author marks `{: .qms-no-terms }` get no term links.
         quiet = [*tables, *(e for e in root.iter() if _NO_TERMS in (e.get("class") or ""))]
         in_tables = {id(element) for table in quiet for element in table.iter()}
-        scopes = _RenderedScopes(self.context.recognizer, page, root) if page.link_clauses else None
+        scopes = (
+            _RenderedScopes(self.context.recognizer, page, root, self.md)
+            if page.link_clauses
+            else None
+        )
         used: set[str] = set()
         for run in iter_runs(root, self.md.htmlStash.rawHtmlBlocks, readable_links=_OUR_LINKS):
             links = self._clause_links(page, run, scopes) if scopes is not None else []
@@ -414,7 +420,9 @@ class _RenderedScopes:
     """What each block of a rendered page is about, as `qmsdocs.assessment` reads its source:
     the same `PageScopes`, built from the rendered headings and label lines."""
 
-    def __init__(self, recognizer: Recognizer, page: PageContext, root: etree.Element) -> None:
+    def __init__(
+        self, recognizer: Recognizer, page: PageContext, root: etree.Element, md: Markdown
+    ) -> None:
         self.recognizer = recognizer
         headings: list[tuple[int, str]] = []
         self.index: dict[int, int] = {}  # id(heading element) -> its index
@@ -426,7 +434,7 @@ class _RenderedScopes:
             tag = element.tag if isinstance(element.tag, str) else ""
             if tag in _HEADINGS:
                 section = self.index[id(element)] = len(headings)
-                headings.append((int(tag[1]), _heading_text(element)))
+                headings.append((int(tag[1]), _heading_text(element, md)))
             elif tag in ("p", "li") and section not in labels and _may_be_label(element):
                 found = label_binding(recognizer, prose_of(element))
                 if found is not None:
@@ -658,8 +666,9 @@ class QMSExtension(Extension):
         ]
 
 
-def _heading_text(heading: etree.Element) -> str:
-    """The heading as a reader sees it, without the permalink symbol `toc` may append."""
+def _heading_text(heading: etree.Element, md: Markdown) -> str:
+    """The heading as a reader sees it (plain text: "Approval & monitoring" for `Approval
+    &amp; monitoring`), without the permalink symbol `toc` may append."""
     parts: list[str] = []
 
     def walk(element: etree.Element) -> None:
@@ -675,7 +684,17 @@ def _heading_text(heading: etree.Element) -> str:
     walk(heading)
     # Backslash escapes are still placeholders until Python-Markdown's unescape step (0).
     text = _ESCAPED_RE.sub(lambda m: chr(int(m.group(1))), "".join(parts))
-    return " ".join(text.split())
+    # Entities and inline HTML are stashed until the page is serialised; a reader sees them
+    # as characters, and the stash's placeholders must never leak into a title.
+    if "\x02" in text:
+        blocks = md.htmlStash.rawHtmlBlocks
+
+        def unstash(match: re.Match[str]) -> str:
+            index = int(match.group(1))
+            return strip_tags(str(blocks[index])) if index < len(blocks) else ""
+
+        text = HTML_PLACEHOLDER_RE.sub(unstash, text)
+    return " ".join(html.unescape(text).split())
 
 
 class _Noop(Treeprocessor):

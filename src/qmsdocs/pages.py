@@ -17,6 +17,7 @@ get, by heading text: the id the English heading gets from MkDocs' default `toc`
 
 from __future__ import annotations
 
+import html
 import re
 from collections.abc import Sequence
 from typing import Any
@@ -48,8 +49,11 @@ def placeholder(kind: str, *args: str) -> str:
 
 
 def _front_matter(title: str, kind: str = "clause-page") -> str:
-    # Quoted for YAML; titles are the standard's headings and may contain colons.
-    safe = title.replace("\\", "\\\\").replace('"', '\\"').replace("\n", " ")
+    # A page's title is HTML to MkDocs and the themes (a heading "Q & A" gives "Q &amp; A"),
+    # and ours come from data a user may supply: escaped, they reach the navigation and
+    # <title> as text. Quoted for YAML; the standard's headings may contain colons.
+    text = html.escape(title, quote=False)
+    safe = text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", " ")
     return f'---\ntitle: "{safe}"\nqmsdocs_generated: {kind}\n---\n\n'
 
 

@@ -7,6 +7,7 @@ real once coverage is known.
 
 from __future__ import annotations
 
+import html
 import posixpath
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -224,7 +225,9 @@ class GeneratedFiles:
         if config.nav is not None and any(p in nav.pages for _, pages in placed for p in pages):
             return
         for label, pages in placed:
-            nav.items.append(Section(label, list(pages)))
+            # Themes put navigation titles into the page as HTML, as MkDocs' own titles are
+            # (entities and all); a catalogue's name is data and must reach them as text.
+            nav.items.append(Section(html.escape(label, quote=False), list(pages)))
         _relink(nav)
 
 

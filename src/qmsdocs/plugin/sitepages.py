@@ -9,6 +9,7 @@ tree to walk.
 
 from __future__ import annotations
 
+import html
 import posixpath
 from collections.abc import Callable
 
@@ -61,7 +62,7 @@ class SitePages:
         page = self.page(src_uri)
         if page is None:
             return posixpath.basename(src_uri), None
-        title = str(page.title or posixpath.basename(src_uri))
+        title = _text(page.title) or posixpath.basename(src_uri)
         if not anchor:
             return title, None
         section = self._section_titles(src_uri, page).get(anchor)
@@ -74,7 +75,7 @@ class SitePages:
             return None, posixpath.basename(src_uri)
         page = file.page
         title = page.title if isinstance(page, Page) and page.title else None
-        return file.url, str(title or posixpath.basename(src_uri))
+        return file.url, _text(title) or posixpath.basename(src_uri)
 
     def _section_titles(self, src_uri: str, page: Page) -> dict[str, str]:
         titles = self._sections.get(src_uri)
@@ -83,6 +84,12 @@ class SitePages:
             stack = list(page.toc)
             while stack:  # ids are unique on a page (`toc` makes them so)
                 item = stack.pop()
-                titles[item.id] = str(item.title)
+                titles[item.id] = _text(item.title)
                 stack.extend(item.children)
         return titles
+
+
+def _text(title: object) -> str:
+    """A title as MkDocs gives it (HTML: "Health &amp; safety") as plain text, which the
+    templates escape once and the exports keep as it reads."""
+    return html.unescape(str(title)) if title else ""
