@@ -56,6 +56,7 @@ class _LineLoader(_BaseLoader):  # type: ignore[misc, valid-type]
     """Safe loader that records where each mapping, key and list item starts."""
 
     def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> LineDict:  # noqa: ARG002
+        self._note_duplicates(node)
         mapping = LineDict(super().construct_mapping(node, deep=True))
         mapping.line = node.start_mark.line + 1
         mapping.key_lines = {}
@@ -65,6 +66,21 @@ class _LineLoader(_BaseLoader):  # type: ignore[misc, valid-type]
             with contextlib.suppress(TypeError):
                 mapping.key_lines[key] = key_node.start_mark.line + 1
         return mapping
+
+    def _note_duplicates(self, node: yaml.MappingNode) -> None:
+        """Remember keys given twice in one mapping: YAML keeps the last value without a word,
+        and the first (an explanation, a clause list) is lost. Read before merge keys (`<<:`)
+        are expanded, whose values a mapping may override on purpose."""
+        first: dict[str, int] = {}
+        for key_node, _value in node.value:
+            if not isinstance(key_node, yaml.ScalarNode) or key_node.tag.endswith(":merge"):
+                continue
+            line = key_node.start_mark.line + 1
+            if key_node.value in first:
+                duplicates: list[tuple[str, int, int]] = self.__dict__.setdefault("duplicates", [])
+                duplicates.append((key_node.value, first[key_node.value], line))
+            else:
+                first[key_node.value] = line
 
     def construct_sequence(self, node: yaml.SequenceNode, deep: bool = False) -> LineList:  # noqa: ARG002
         items = LineList(super().construct_sequence(node, deep=True))
@@ -153,6 +169,7 @@ def parse_yaml(text: str, display: str, *, first_line: int = 1) -> Any:
         loader = _LineLoader(text)
         try:
             data = loader.get_single_data()
+            duplicates: list[tuple[str, int, int]] = loader.__dict__.get("duplicates", [])
         finally:
             loader.dispose()
     except yaml.MarkedYAMLError as error:
@@ -172,6 +189,21 @@ def parse_yaml(text: str, display: str, *, first_line: int = 1) -> Any:
         ) from None
     except yaml.YAMLError as error:
         raise QMSDataError([Finding("bad-yaml", f"invalid YAML: {error}", display)]) from None
+    if duplicates:
+        offset = first_line - 1
+        raise QMSDataError(
+            [
+                Finding(
+                    "duplicate-key",
+                    f"'{key}' is given twice (first on line {first + offset}); YAML would keep"
+                    " only this one",
+                    display,
+                    line + offset,
+                    hint="remove one of them, or merge their values",
+                )
+                for key, first, line in duplicates
+            ]
+        )
     if first_line != 1:
         _shift_lines(data, first_line - 1)
     return data

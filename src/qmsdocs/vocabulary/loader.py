@@ -430,10 +430,16 @@ def _parse_entry(
 
 
 def _text(entry: _Entry, name: str, problem: _Problem, *, name_like: bool) -> str | None:
-    """A text field: None if absent or null; whitespace is normalised in names."""
-    value = entry.raw.get(name)
-    if value is None:
+    """A text field: None if absent; whitespace is normalised in names.
+
+    A field written with nothing after it (`explanation:`, or `null`) is empty, not absent:
+    the author meant to fill it, and dropping the entry without a word would lose it.
+    """
+    if name not in entry.raw:
         return None
+    value = entry.raw[name]
+    if value is None:
+        value = ""
     if not isinstance(value, str):
         problem(
             "bad-field",
