@@ -326,9 +326,19 @@ def test_malformed_front_matter_is_a_finding_with_its_line(text: str, line: int)
     assert result.clauses == [] and result.exclusions == []
 
 
-def test_front_matter_that_is_not_a_mapping() -> None:
-    finding = only_finding(read("---\n- a\n- b\n---\n"))
-    assert (finding.code, finding.line) == ("bad-front-matter", 2)
+@pytest.mark.parametrize(
+    "text",
+    [
+        "---\n- a\n- b\n---\n",  # a list between two horizontal rules
+        "---\n\nIssued by the quality office.\n\n---\n# Page\n",
+        "---\nSee http://intranet/qms for the forms.\n---\n",
+    ],
+)
+def test_lines_that_are_no_mapping_are_the_page_s_as_mkdocs_reads_them(text: str) -> None:
+    # MkDocs takes them for front matter only if they are a YAML mapping.
+    result = read(text)
+    assert result.findings == [] and result.data == {}
+    assert result.body_line == 1
 
 
 @pytest.mark.parametrize(

@@ -99,15 +99,32 @@ def read_page(path: Path) -> PageSource:
     return PageSource(text, bom, encoding, newline)
 
 
+# The first line of a YAML mapping: `key:` or `"key": value`, a flow mapping, an explicit key.
+_MAPPING_START_RE = re.compile(r"(?:\{|\?\s|[^-\s#].*?:(?:\s|$))")
+
+
 def split_front_matter(text: str) -> tuple[str | None, str, int]:
-    """(front matter YAML or None, body, line of the body) as MkDocs splits a page."""
+    """(front matter YAML or None, body, line of the body) as MkDocs splits a page.
+
+    MkDocs takes the block between two `---` lines for front matter only when it is a YAML
+    mapping; otherwise the lines are the page's (two thematic breaks around a paragraph). The
+    block's first line tells which, without parsing it twice: a mapping starts with a key.
+    """
     match = FRONT_MATTER_RE.match(text)
-    if match is None:
+    if match is None or not _starts_a_mapping(match.group("yaml")):
         return None, text, 1
     rest = text[match.end() :]
     body = rest.lstrip("\n")
     body_line = text.count("\n", 0, match.end()) + 1 + (len(rest) - len(body))
     return match.group("yaml"), body, body_line
+
+
+def _starts_a_mapping(yaml_text: str) -> bool:
+    for line in yaml_text.splitlines():
+        stripped = line.strip()
+        if stripped and not stripped.startswith("#"):
+            return _MAPPING_START_RE.match(stripped) is not None
+    return False
 
 
 def write_atomically(path: Path, data: bytes | str, encoding: str = "utf-8") -> None:
