@@ -86,6 +86,45 @@ BAD_INPUTS: list[tuple[str, dict[str, str | bytes], dict[str, Any], str]] = [
         {},
         "glossary/g.yml:1",
     ),
+    # An entry is never dropped without a word.
+    (
+        "glossary-explanation-null",
+        {"glossary/g.yml": "- term: CAPA\n  explanation: null\n"},
+        {},
+        "glossary/g.yml:2",
+    ),
+    (
+        "glossary-explanation-blank",
+        {"glossary/g.yml": "- term: CAPA\n  explanation:\n"},
+        {},
+        "glossary/g.yml:2",
+    ),
+    (
+        "glossary-explanation-empty",
+        {"glossary/g.yml": "- term: CAPA\n  explanation: ''\n"},
+        {},
+        "glossary/g.yml:2",
+    ),
+    ("glossary-term-empty", {"glossary/g.yml": "- term: ''\n  explanation: x\n"}, {}, "g.yml:1"),
+    # A key given twice: YAML keeps the last value without a word, in any file qmsdocs reads.
+    (
+        "glossary-duplicate-key",
+        {"glossary/g.yml": "- term: CAPA\n  explanation: one\n  explanation: two\n"},
+        {},
+        "glossary/g.yml:3",
+    ),
+    (
+        "front-matter-duplicate-key",
+        {"docs/p.md": '---\nclauses: ["7.5"]\nclauses: ["8.4"]\n---\n# P\n'},
+        {},
+        "p.md:3",
+    ),
+    (
+        "catalogue-duplicate-key",
+        {"cat.yml": 'id: x\nstandard: X\ntitle: X\ntitle: Y\nclauses:\n  - {id: "1"}\n'},
+        {"standard": "cat.yml"},
+        "cat.yml:4",
+    ),
     ("glossary-dir-missing", {}, {"glossary_dir": "nowhere"}, "nowhere"),
     ("catalogue-missing", {}, {"standard": "missing.yml"}, "missing.yml"),
     ("catalogue-bad-yaml", {"cat.yml": "id: x\nclauses: [\n"}, {"standard": "cat.yml"}, "cat.yml:"),
@@ -96,6 +135,30 @@ BAD_INPUTS: list[tuple[str, dict[str, str | bytes], dict[str, Any], str]] = [
         {"standard": "cat.yml"},
         "cat.yml:6",
     ),
+    # A clause that is its own parent once made every walk up the tree run forever.
+    (
+        "catalogue-own-parent",
+        {"cat.yml": 'id: x\nstandard: X\ntitle: X\nclauses:\n  - {id: "4", parent: "4"}\n'},
+        {"standard": "cat.yml"},
+        "cat.yml:5",
+    ),
+    (
+        "catalogue-parent-cycle",
+        {
+            "cat.yml": 'id: x\nstandard: X\ntitle: X\nclauses:\n  - {id: "1", parent: "2"}\n'
+            '  - {id: "2", parent: "1"}\n'
+        },
+        {"standard": "cat.yml"},
+        "cat.yml:5",
+    ),
+    # What qmsdocs generates stays inside the site.
+    ("clause-pages-outside", {}, {"clause_pages_dir": "../x"}, "clause_pages_dir"),
+    ("coverage-page-outside", {}, {"coverage_page": "../outside.md"}, "coverage_page"),
+    ("coverage-page-absolute", {}, {"coverage_page": "/tmp/outside.md"}, "coverage_page"),
+    ("register-page-outside", {}, {"register_page": "../../reg.md"}, "register_page"),
+    ("glossary-page-outside", {}, {"glossary_page": "../gl.md"}, "glossary_page"),
+    ("transition-page-outside", {}, {"transition_page": "../tr.md"}, "transition_page"),
+    ("coverage-page-not-a-page", {}, {"coverage_page": "coverage"}, "coverage_page"),
     ("config-unknown-option", {}, {"link_clause": True}, "link_clause"),
     ("config-wrong-type", {}, {"link_clauses": "sometimes"}, "link_clauses"),
 ]
@@ -149,6 +212,24 @@ def test_bad_input_fails_qmsdocs_check_naming_the_file(
     assert result.exit_code in (1, 2), result.output
     assert isinstance(result.exception, SystemExit), result.exception
     assert expected in result.output + result.stderr
+
+
+def test_thematic_breaks_at_the_top_are_not_front_matter(tmp_path: Path) -> None:
+    # MkDocs reads the lines between two `---` as front matter only if they are a mapping;
+    # here they are a paragraph between two horizontal rules, and qmsdocs reads them so too.
+    page = (
+        "---\n\nIssued by the quality office. Read before use.\n\n---\n\n# Purchasing (8.4)\n\n"
+        "Suppliers are chosen on price, quality and delivery, approved before the first order"
+        " and reviewed every year by the purchasing team.\n"
+    )
+    site = build_site(tmp_path, {"p.md": page})
+    html_text = site.page("p.md")
+    assert html_text.count("<hr") >= 2
+    assert "Issued by the quality office" in html_text
+    config = site.root / "mkdocs.yml"
+    result = CliRunner().invoke(main, ["check", str(config)])
+    assert result.exit_code == 0, result.output
+    assert "front matter" not in result.output
 
 
 def test_symlink_loop_is_refused(tmp_path: Path, caplog: Any) -> None:
@@ -224,6 +305,73 @@ def test_hostile_text_is_escaped_everywhere(tmp_path: Path) -> None:
     assert "&lt;script&gt;" in glossary
     coverage_csv = (site.site_dir / "coverage.csv").read_text(encoding="utf-8")
     assert '<script>alert(""x"")</script> & ""quotes"" =cmd' in coverage_csv
+
+
+def test_a_catalogue_reaches_the_navigation_and_title_as_text(tmp_path: Path) -> None:
+    # A catalogue is data anyone may hand over; its names must never become markup.
+    evil = '<img src=x onerror="alert(1)">'
+    _write(
+        tmp_path,
+        {
+            "cat.yml": textwrap.dedent(
+                f"""
+                id: evil
+                standard: 'Std {evil}'
+                title: 'Title {evil}'
+                clauses:
+                  - {{id: "1", title: 'One {evil}', requirements: true}}
+                """
+            )
+        },
+    )
+    page = "---\nclauses: ['1']\n---\n# Page\n\nWe do it all.\n"
+    site = build_site(
+        tmp_path,
+        {"p.md": page},
+        complete=False,
+        plugins=["search", {"qmsdocs": {"standard": "cat.yml"}}],
+    )
+    for built in site.site_dir.rglob("*.html"):
+        assert "<img src=x" not in built.read_text(encoding="utf-8"), built
+    clause_page = site.html("clauses/evil/1/index.html")
+    assert "<title>1 One &lt;img src=x" in clause_page
+    assert "Std &lt;img src=x" in site.html("p/index.html")  # the navigation section
+
+
+def test_titles_are_escaped_once_and_exported_as_they_read(tmp_path: Path) -> None:
+    page = textwrap.dedent(
+        """
+        ---
+        clauses: ["7.1.3"]
+        document: {id: HS-1, revision: "1", status: effective, owner: Q, approved_by: Q,
+                   approved_on: 2026-01-01, effective: 2026-01-01}
+        ---
+        # Health & safety
+
+        The site's buildings, equipment and networks, and who maintains each of them.
+
+        ## Approval &amp; monitoring (8.4.1)
+
+        Suppliers are approved before the first order and monitored every quarter by
+        purchasing, who keep the list of approved suppliers.
+        """
+    )
+    site = build_site(tmp_path, {"hs.md": page})
+    for name in (
+        "coverage/index.html",
+        "documents/index.html",
+        "clauses/iso9001-2015/7/index.html",
+    ):
+        text = site.html(name)
+        assert "Health &amp; safety" in text, name
+        assert "&amp;amp;" not in text, name
+    assert "Approval &amp; monitoring (8.4.1)" in site.html("coverage/index.html")
+    for name in ("coverage.json", "coverage.csv", "documents.json", "documents.csv"):
+        text = (site.site_dir / name).read_text(encoding="utf-8")
+        assert "Health & safety" in text, name
+        assert "&amp;" not in text, name
+        assert "\x02" not in text and "wzxhzdk" not in text, name
+    assert "Approval & monitoring (8.4.1)" in (site.site_dir / "coverage.json").read_text("utf-8")
 
 
 @pytest.mark.parametrize("value", ["=SUM(A1)", "+1", "-1", "@cmd", "\t=x"])
