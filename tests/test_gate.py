@@ -209,7 +209,7 @@ def matrix_rows(page_html: str) -> dict[str, str]:
 
 
 def table(page_html: str, css_class: str) -> str:
-    start = page_html.index(f'<table class="{css_class}">')
+    start = page_html.index(f'<div class="qms-table {css_class}">')
     return page_html[start : page_html.index("</table>", start)]
 
 
@@ -606,8 +606,15 @@ def test_coverage_page_shows_justification(complete: Site) -> None:
     html = coverage_html(complete)
     row = html[html.index('id="coverage-8-3-4"') :]
     row = row[: row.index("</tr>")]
+    # The justification is shown once, on the clause it is declared on; its subclauses point
+    # to that row.
     assert "Not applicable (8.3)" in row
-    assert JUSTIFICATION in row
+    assert JUSTIFICATION not in row
+    assert 'Justified under <a href="#coverage-8-3">8.3</a>' in row
+    declared = html[html.index('id="coverage-8-3"') :]
+    declared = declared[: declared.index("</tr>")]
+    assert JUSTIFICATION in declared
+    assert html.count(JUSTIFICATION) == 1
 
 
 def test_coverage_page_option_moves_page_and_exports(tmp_path: Path) -> None:
@@ -645,10 +652,14 @@ def test_clause_page_shows_through_parent(gappy: Site) -> None:
 
 
 def test_clause_page_shows_not_applicable_with_justification(gappy: Site) -> None:
-    block = clause_block(gappy.html("clauses/iso9001-2015/8/index.html"), "8.3.2")
+    page = gappy.html("clauses/iso9001-2015/8/index.html")
+    declared = clause_block(page, "8.3")
+    assert JUSTIFICATION in declared
+    assert '<a href="../../../scope/">(Scope)</a>' in declared
+    block = clause_block(page, "8.3.2")
     assert "Not applicable (8.3)" in block
-    assert JUSTIFICATION in block
-    assert '<a href="../../../scope/">(Scope)</a>' in block
+    assert JUSTIFICATION not in block
+    assert re.search(r'Justified under <a href="(\./)?#clause-8-3">8\.3</a>', block)
     assert "Addressed by" not in block
 
 

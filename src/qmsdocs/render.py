@@ -216,11 +216,19 @@ class Views:
                 {
                     "justification": exclusion.justification,
                     **self.location(exclusion.page, None),
+                    # A subclause of an excluded clause points to the clause's justification
+                    # rather than repeat it (8.3.1-8.3.6: "justified under 8.3").
+                    "with": self._declared_on(exclusion.clause, verdict.clause.id),
                 }
                 if exclusion
                 else None
             ),
         }
+
+    def _declared_on(self, declared: str, clause_id: str) -> dict[str, str] | None:
+        """The enclosing clause an exclusion is declared on; None if on the clause itself."""
+        clause = self.catalogue.get(declared)
+        return self.clause_link(clause) if clause and declared != clause_id else None
 
     def summaries(self) -> list[dict[str, Any]]:
         rows = []
