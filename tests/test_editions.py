@@ -205,7 +205,7 @@ def test_coverage_page_shows_both_editions(site) -> None:
     html = built.html("coverage/index.html")
     assert re.search(r"<h2[^>]*>ISO 9001:2015", html)
     assert re.search(r"<h2[^>]*>ISO 9001:2026 \(provisional\)", html)
-    assert html.count('class="qms-matrix"') == 2
+    assert html.count('class="qms-table qms-matrix"') == 2
     assert 'id="coverage-8-4"' in html and 'id="coverage-iso9001-2026-8-4"' in html
 
 
@@ -236,6 +236,13 @@ def test_transition_page(site) -> None:
     assert re.search(r"10\.3 → 10\.1:\s*Improvement", text)  # a declaration that must move
     assert "Merged" in text and "Content changed" in text
     assert 'href="../clauses/iso9001-2026/6/#clause-6-1-3"' in html
+    # Its sections are the page's own headings, in its table of contents.
+    for anchor in ("summary", "new-requirements", "declarations-to-move", "changes"):
+        assert f'<h2 id="{anchor}">' in html, anchor
+        assert f'href="#{anchor}"' in html.split('<nav class="md-nav md-nav--secondary"')[1]
+    # The summary says which counts are about this manual and which about the standard.
+    assert "In this manual" in text
+    assert "In the standard: ISO 9001:2026 against ISO 9001:2015" in text
 
 
 # qmsdocs transition ----------------------------------------------------------------------------

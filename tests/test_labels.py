@@ -339,7 +339,7 @@ def test_no_generated_page_markdown_holds_english_words() -> None:
     pages.append(register_page_markdown("d.json", "d.csv", labels)[0])
     transition = editions.transition()
     assert transition is not None
-    pages.append(transition_page_markdown(transition, labels))
+    pages.append(transition_page_markdown(transition, labels)[0])
     vocabulary, _findings = load_vocabulary([])
     groups = sections(vocabulary, vocabulary.terms)
     data += [f"{g.id} {g.title}" for g in groups]

@@ -224,26 +224,43 @@ def coverage_page_markdown(
     return "\n".join([*lines, ""]), heading.ids
 
 
-def transition_page_markdown(correspondence: Any, labels: Labels) -> str:
-    """The Markdown of the generated transition page (a `qmsdocs.transition.Correspondence`);
-    its sections come with ids of their own (`transition.html`)."""
+def transition_page_markdown(correspondence: Any, labels: Labels) -> tuple[str, dict[str, str]]:
+    """The Markdown of the generated transition page (a `qmsdocs.transition.Correspondence`),
+    and the ids its headings must get (text -> id).
+
+    Its sections are Markdown headings, so that they make the page's table of contents and
+    get permalinks; what they list is filled in once the manual is assessed. A section with
+    nothing to list says so, rather than vanish: "nothing must move" is an auditor's answer.
+    """
     source, target = correspondence.source, correspondence.target
+    heading = _Headings()
     title = _say(
         labels,
         "transition.heading",
         source=_md_text(source.label),
         target=_md_text(target.label),
     )
-    return "\n".join(
-        [
-            _front_matter(labels("transition.title"), "transition").rstrip("\n"),
+    lines = [
+        _front_matter(labels("transition.title"), "transition").rstrip("\n"),
+        "",
+        f"# {title}",
+        "",
+        placeholder("transition", source.id, target.id, "notice"),
+        "",
+    ]
+    for key, anchor, part in (
+        ("transition.summary", "summary", "summary"),
+        ("transition.open_title", "new-requirements", "open"),
+        ("transition.moves_title", "declarations-to-move", "moves"),
+        ("transition.changes_title", "changes", "changes"),
+    ):
+        lines += [
+            heading("##", labels(key), anchor),
             "",
-            f"# {title}",
-            "",
-            placeholder("transition", source.id, target.id),
+            placeholder("transition", source.id, target.id, part),
             "",
         ]
-    )
+    return "\n".join(lines), heading.ids
 
 
 def glossary_page_markdown(

@@ -208,7 +208,7 @@ def _page_clauses(fill: Fill, args: list[str]) -> str:
 
 @filler("transition")
 def _transition(fill: Fill, args: list[str]) -> str:
-    views, _rest = fill.edition(args)
+    views, rest = fill.edition(args)
     correspondence = fill.build.verdict.editions.transition()
     if correspondence is None:
         return ""
@@ -233,6 +233,7 @@ def _transition(fill: Fill, args: list[str]) -> str:
     ]
     return fill.renderer.render(
         "transition.html",
+        part=rest[1] if len(rest) > 1 else "all",
         source=source.label,
         target=target.label,
         provisional=correspondence.provisional,

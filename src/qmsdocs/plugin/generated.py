@@ -187,7 +187,10 @@ class GeneratedFiles:
             yield self.register_page, content
         transition = editions.transition()
         if self.transition_page and transition is not None:
-            yield self.transition_page, transition_page_markdown(transition, labels)
+            content, self.heading_ids[self.transition_page] = transition_page_markdown(
+                transition, labels
+            )
+            yield self.transition_page, content
         if self.glossary_page:
             # The page lists every term unless the site asks for the used ones only; which
             # those are is known after rendering, so it lists all and on_env drops the rest.
