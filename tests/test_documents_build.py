@@ -257,7 +257,7 @@ def manual(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Callable[[bool]
 
 
 def register_rows(html: str) -> list[dict[str, str]]:
-    table = between(html, '<table class="qms-register">', "</table>")
+    table = between(html, '<div class="qms-table qms-register">', "</table>")
     rows = []
     for row in re.findall(r'<tr class="qms-register-row[^"]*">.*?</tr>', table, re.DOTALL):
         state = re.search(r"qms-review-row--([a-z-]+)", row)
@@ -305,7 +305,7 @@ def test_panel_shows_the_document_control_fields(manual) -> None:
         "Status": "Effective",
         "Owner": "Quality Manager",
         "Approved": "Managing Director, 2025-06-15",
-        "Effective": "2025-07-01",
+        "Effective from": "2025-07-01",
         "Next review": "2026-06-15 (due soon)",
     }
 
@@ -318,7 +318,7 @@ def test_panel_marks_an_overdue_review(manual) -> None:
 def test_revision_history_is_at_the_end_in_file_order(manual) -> None:
     html = manual().site.page("procedures/qp-07.md")
     assert html.index("Lorem ipsum dolor.") < html.index('id="revision-history"')
-    table = between(html, '<table class="qms-doc-history">', "</table>")
+    table = between(html, '<div class="qms-table qms-doc-history">', "</table>")
     rows = re.findall(r"<tr><td>(.*?)</td><td>(.*?)</td><td>(.*?)</td><td>(.*?)</td></tr>", table)
     assert [row[:3] for row in rows] == [
         ("3", "2026-02-20", "J. Doe"),
@@ -335,7 +335,7 @@ def test_owner_is_escaped_in_the_panel(manual) -> None:
 
 def test_change_is_escaped_in_the_history(manual) -> None:
     html = manual().site.page("procedures/qp-07.md")
-    table = between(html, '<table class="qms-doc-history">', "</table>")
+    table = between(html, '<div class="qms-table qms-doc-history">', "</table>")
     assert "<td>&lt;script&gt;alert(1)&lt;/script&gt; &#34;now&#34;</td>" in table
     assert "<script" not in table
 

@@ -99,7 +99,7 @@ def test_init_serves_is_refused_as_a_draft_and_lists_what_is_to_do(
     else:
         assert "(draft)" in html and "Drafted, not approved" in html
     index = (site / "index.html").read_text(encoding="utf-8")
-    assert 'class="qms-summary"' in index  # the macros module works
+    assert 'class="qms-table qms-summary"' in index  # the macros module works
     warnings = [r.getMessage() for r in plugin_log.records if r.levelname == "WARNING"]
     assert warnings and all(
         "[drafted-clause]" in w or "drafted but not approved" in w for w in warnings

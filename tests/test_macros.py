@@ -188,9 +188,9 @@ def test_placeholders_are_filled_with_working_links(built: Site) -> None:
     covering = html[html.index('<ul class="qms-pages-covering">') :]
     covering = covering[: covering.index("</ul>")]
     assert ">Suppliers</a>" in covering
-    assert '<table class="qms-summary">' in html and "All clauses" in html
+    assert '<div class="qms-table qms-summary">' in html and "All clauses" in html
     hrefs = re.findall(r'href="([^"#]*(?:#[^"]*)?)"', listed + covering)
-    summary = html[html.index('<table class="qms-summary">') : html.index("</table>")]
+    summary = html[html.index('<div class="qms-table qms-summary">') : html.index("</table>")]
     hrefs += re.findall(r'href="([^"]+)"', summary)
     assert len(hrefs) == 9  # 1 clause, 1 page, 7 rows of the summary
     for href in hrefs:
@@ -536,7 +536,7 @@ def test_example_macro_reference_shows_calls_and_results(example: Site) -> None:
     ]:
         assert f"{{{{ {macro}(" in shown, macro  # the literal call, in a code block
     assert f">{A8_4}</a>" in html  # and its result
-    assert '<table class="qms-summary">' in html
+    assert '<div class="qms-table qms-summary">' in html
     assert "This page declares no clause." in html
     for link in links(html):
         follow(example, "reference/macros.md", link["href"])
