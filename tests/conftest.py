@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import os
 import re
+import shutil
 import textwrap
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -211,3 +212,29 @@ def one_per_finding(lines: list[str]) -> list[str]:
             for clause in match["ids"].split(", ")
         ]
     return result
+
+
+# A real browser, for the browser tests (test_browser*.py): Debian's Chromium driven by
+# Playwright; Playwright's own browser download is not used.
+CHROMIUM = os.environ.get("QMSDOCS_CHROMIUM", "/usr/bin/chromium")
+_LAUNCH_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    # This machine's closed network refuses Chromium's background connections.
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-quic",
+    "--no-first-run",
+]
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        executable = CHROMIUM if Path(CHROMIUM).exists() else shutil.which("chromium")
+        instance = playwright.chromium.launch(executable_path=executable, args=_LAUNCH_ARGS)
+        yield instance
+        instance.close()

@@ -29,21 +29,10 @@ import pytest
 from mkdocs.commands.build import build
 from mkdocs.config import load_config
 
-from .conftest import REPO
+from .conftest import CHROMIUM, REPO
 
-CHROMIUM = os.environ.get("QMSDOCS_CHROMIUM", "/usr/bin/chromium")
 REQUIRED = os.environ.get("QMSDOCS_BROWSER_TESTS") == "require"
 ARTIFACTS = REPO / "test-artifacts"
-LAUNCH_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    # This machine's closed network refuses Chromium's background connections.
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--disable-quic",
-    "--no-first-run",
-]
 
 
 def _unavailable() -> str | None:
@@ -93,17 +82,6 @@ def _url(base: str, page: str, directory_urls: bool) -> str:
     if page.endswith("index"):
         return base + (page[: -len("index")] if directory_urls else f"{page}.html")
     return base + (f"{page}/" if directory_urls else f"{page}.html")
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        executable = CHROMIUM if Path(CHROMIUM).exists() else shutil.which("chromium")
-        instance = playwright.chromium.launch(executable_path=executable, args=LAUNCH_ARGS)
-        yield instance
-        instance.close()
 
 
 @pytest.fixture
@@ -160,7 +138,7 @@ def test_clicking_a_clause_reference_opens_the_clause(served: str, page: Any, re
 
 def test_coverage_matrix_lists_every_required_clause(served: str, page: Any, request: Any) -> None:
     page.goto(_url(served, "coverage", directory_urls(request)))
-    rows = page.locator("table.qms-matrix").first.locator("tbody tr")
+    rows = page.locator(".qms-matrix table").first.locator("tbody tr")
     assert rows.count() == 91
     assert page.locator("#coverage-8-3 .qms-status").inner_text() == "Not applicable"
     status = page.locator(".qms-coverage-status").first.inner_text()
@@ -169,7 +147,8 @@ def test_coverage_matrix_lists_every_required_clause(served: str, page: Any, req
 
 def test_coverage_links_land_on_the_covering_section(served: str, page: Any, request: Any) -> None:
     page.goto(_url(served, "coverage", directory_urls(request)))
-    link = page.locator("table.qms-matrix").first.locator("#coverage-7-5-3 td:nth-child(4) a").first
+    matrix = page.locator(".qms-matrix table").first
+    link = matrix.locator("#coverage-7-5-3 td:nth-child(4) a").first
     assert "7.5.3 Control of documented information" in link.inner_text()
     link.click()
     page.wait_for_url(
