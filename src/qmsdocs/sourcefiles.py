@@ -128,13 +128,33 @@ def _starts_a_mapping(yaml_text: str) -> bool:
 
 
 def write_atomically(path: Path, data: bytes | str, encoding: str = "utf-8") -> None:
-    """Replace `path` with `data` in one step: a reader sees the old file or the new, whole.
+    """Replace the contents of `path` with `data`, so that an interruption never loses a page.
 
-    Text is written exactly (no newline translation). The file keeps its permissions, and the
-    data reaches the disk before the rename, so a crash never leaves a truncated page.
+    Text is written exactly (no newline translation) and the file keeps its permissions. A page
+    is often a link into a shared folder, and the link must survive: a symbolic link stays a
+    link and the file it points to is written; a file with other hard links keeps its inode,
+    so every name shows the new text (`_write_in_place`). Any other file is replaced in one
+    step: the data reaches the disk in a temporary file beside it, which is then renamed over
+    it, so a reader sees the old file or the new, whole.
     """
     payload = data.encode(encoding) if isinstance(data, str) else data
-    handle = tempfile.NamedTemporaryFile(  # noqa: SIM115 - closed before the move
+    target = path.resolve(strict=True) if path.is_symlink() else path
+    if target.exists() and target.stat().st_nlink > 1:
+        _write_in_place(target, payload)
+        return
+    temporary = _write_beside(target, payload)
+    try:
+        with contextlib.suppress(OSError):
+            shutil.copymode(target, temporary)
+        os.replace(temporary, target)
+    except BaseException:
+        temporary.unlink(missing_ok=True)
+        raise
+
+
+def _write_beside(path: Path, payload: bytes) -> Path:
+    """A temporary file in the folder of `path` holding `payload`, on disk."""
+    handle = tempfile.NamedTemporaryFile(  # noqa: SIM115 - closed before it is used
         dir=path.parent, prefix=f".{path.name}.", suffix=".tmp", delete=False
     )
     temporary = Path(handle.name)
@@ -143,12 +163,27 @@ def write_atomically(path: Path, data: bytes | str, encoding: str = "utf-8") -> 
             handle.write(payload)
             handle.flush()
             os.fsync(handle.fileno())
-        with contextlib.suppress(OSError):
-            shutil.copymode(path, temporary)
-        os.replace(temporary, path)
     except BaseException:
         temporary.unlink(missing_ok=True)
         raise
+    return temporary
+
+
+def _write_in_place(path: Path, payload: bytes) -> None:
+    """Overwrite a hard-linked file in its inode (a rename would give `path` a new one and leave
+    the other names with the old text).
+
+    This cannot be one step, so the new text goes to disk beside the file first and is removed
+    only once the file holds it: an interruption leaves the file part-written, but the whole
+    new text in `.<name>.*.tmp` next to it.
+    """
+    recovery = _write_beside(path, payload)
+    with path.open("r+b") as handle:
+        handle.write(payload)
+        handle.truncate()
+        handle.flush()
+        os.fsync(handle.fileno())
+    recovery.unlink()
 
 
 def code_lines(lines: list[str]) -> Iterator[tuple[int, str, bool]]:

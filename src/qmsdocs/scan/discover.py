@@ -4,11 +4,14 @@
 With a mkdocs.yml, MkDocs itself loads the configuration and lists the pages
 (`qmsdocs.plugin.siteconfig`), so the scan reads the pages the build renders, with the plugin's
 validated options. A folder without one is read as it is: every `*.md` and `*.markdown` file
-below it, hidden folders and files left out.
+below it, hidden folders and files left out, folders behind symbolic links followed as MkDocs
+follows them (and a link to a folder that contains it refused, as `check` and the build refuse
+it: `qmsdocs.sources.symlink_loops`).
 """
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field, replace
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -19,6 +22,7 @@ from qmsdocs.plugin.siteconfig import load_site
 from qmsdocs.scan.evidence import scan_sources
 from qmsdocs.scan.model import ScanResult
 from qmsdocs.sourcefiles import PageSource, read_page
+from qmsdocs.sources import symlink_loops
 from qmsdocs.standards import resolve_catalogue
 
 __all__ = ["ManualLocation", "locate_manual", "scan_manual"]
@@ -60,14 +64,25 @@ def _config_file(path: Path) -> Path | None:
 
 
 def _folder_pages(docs_dir: Path) -> tuple[tuple[str, Path], ...]:
+    """The pages below `docs_dir`, in the order of their paths.
+
+    Walked as MkDocs walks a docs folder (`mkdocs.structure.files.get_files`: symbolic links
+    followed), so that a folder linked into the manual is scanned as `check` and the build read
+    it; the links MkDocs would follow for ever are refused first, as `load_site` refuses them.
+    """
+    loops = symlink_loops(docs_dir)
+    if loops:
+        raise QMSDataError(loops)
     pages = []
-    for path in sorted(docs_dir.rglob("*")):
-        relative = path.relative_to(docs_dir)
-        if any(part.startswith(".") for part in relative.parts):
-            continue
-        if path.suffix.lower() in (".md", ".markdown") and path.is_file():
-            pages.append((relative.as_posix(), path))
-    return tuple(pages)
+    for folder, dirnames, filenames in os.walk(docs_dir, followlinks=True):
+        dirnames[:] = [name for name in dirnames if not name.startswith(".")]
+        for name in filenames:
+            path = Path(folder) / name
+            if name.startswith(".") or path.suffix.lower() not in (".md", ".markdown"):
+                continue
+            if path.is_file():
+                pages.append((PurePosixPath(path.relative_to(docs_dir).as_posix()), path))
+    return tuple((page.as_posix(), path) for page, path in sorted(pages, key=lambda p: p[0].parts))
 
 
 def _as_named(config_file: Path, docs_dir: Path) -> Path:
