@@ -13,6 +13,7 @@ from typing import Any
 import click
 
 from qmsdocs.editions import Editions
+from qmsdocs.exports import spreadsheet_safe
 from qmsdocs.findings import QMSDataError
 from qmsdocs.manual import Declaration
 from qmsdocs.rewrite import rewrite_clause_ids
@@ -130,17 +131,17 @@ def _csv(report: TransitionReport) -> str:
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(["change", "from", "to", "note", "review", "move", "open"])
     for item in report_data(report)["items"]:
-        writer.writerow(
-            [
-                item["change"],
-                item["from"]["clause"] if item["from"] else "",
-                item["to"]["clause"] if item["to"] else "",
-                item["note"],
-                "; ".join(item["review"]),
-                "; ".join(item["move"]),
-                "yes" if item["open"] else "",
-            ]
-        )
+        row = [
+            item["change"],
+            item["from"]["clause"] if item["from"] else "",
+            item["to"]["clause"] if item["to"] else "",
+            item["note"] or "",
+            "; ".join(item["review"]),
+            "; ".join(item["move"]),
+            "yes" if item["open"] else "",
+        ]
+        # Page names and notes are the manual's text: a spreadsheet must not run them.
+        writer.writerow([spreadsheet_safe(str(cell)) for cell in row])
     return buffer.getvalue()
 
 
@@ -151,7 +152,10 @@ def run_transition(
     fmt: str,
     write: bool,
 ) -> int:
-    """Print the report; with `write`, rewrite the front matter ids that map one to one."""
+    """Print the report; with `write`, rewrite the front matter ids that map one to one.
+
+    Returns the exit status: 1 when a page could not be written back.
+    """
     if correspondence.target.id == correspondence.source.id:
         return 2
     report = transition_report(correspondence, declarations)
@@ -163,6 +167,7 @@ def run_transition(
         click.echo(_text(report), nl=False)
     if not write:
         return 0
+    failed = False
     by_page: dict[str, dict[str, str]] = {}
     for declaration, new in report.moves:
         by_page.setdefault(declaration.page, {})[declaration.clause] = new
@@ -173,7 +178,14 @@ def run_transition(
         text = raw.decode("utf-8-sig")
         new_text, changed = rewrite_clause_ids(text, changes)
         if changed:
-            write_atomically(path, ("\ufeff" if bom else "") + new_text)
+            try:
+                write_atomically(path, ("\ufeff" if bom else "") + new_text)
+            except OSError as error:
+                click.echo(
+                    f"qmsdocs: {page}: cannot be written: {error.strerror or error}", err=True
+                )
+                failed = True
+                continue
             for old, new, line in changed:
                 click.echo(f"rewrote {page}:{line}: {old} -> {new}", err=True)
     left = [
@@ -193,4 +205,4 @@ def run_transition(
             "address it on a page",
             err=True,
         )
-    return 0
+    return 1 if failed else 0
