@@ -20,9 +20,16 @@ import click
 
 from qmsdocs.checker import SourceReading, check_sources
 from qmsdocs.coverage import Summary
+from qmsdocs.documents import source_date_findings
 from qmsdocs.editions import Editions, load_editions
 from qmsdocs.explain import explanation_data, explanation_lines
-from qmsdocs.exports import coverage_csv, coverage_data, generator
+from qmsdocs.exports import (
+    coverage_csv,
+    coverage_data,
+    generator,
+    markdown_cell,
+    spreadsheet_safe,
+)
 from qmsdocs.findings import (
     ADOPTION_ADVICE,
     Finding,
@@ -134,13 +141,14 @@ def clauses(standard: str, fmt: str, required: bool, leaves: bool) -> None:
         buffer = io.StringIO()
         writer = csv.DictWriter(buffer, fieldnames=list(rows[0]) if rows else ["clause"])
         writer.writeheader()
-        writer.writerows(rows)
+        # A catalogue file is anyone's text: a spreadsheet must not run a title as a formula.
+        writer.writerows({key: spreadsheet_safe(str(v)) for key, v in row.items()} for row in rows)
         click.echo(buffer.getvalue(), nl=False)
     elif fmt == "markdown":
         click.echo("| Clause | Title | Requirements |")
         click.echo("|---|---|---|")
         for c in selected:
-            title = (c.title or f"({catalogue.context_title(c.id)})").replace("|", "\\|")
+            title = markdown_cell(c.title or f"({catalogue.context_title(c.id)})")
             click.echo(f"| {c.id} | {title} | {'yes' if c.requirements else ''} |")
     else:
         _table(catalogue, selected)
@@ -237,7 +245,9 @@ def _read_manual(config_file: str) -> _Manual:
     reading = check_sources(
         sources, editions.primary, rules_from(options), editions=editions, vocabulary=vocabulary
     )
-    findings = apply_severities(glossary_findings + unreadable + reading.findings, options.checks)
+    findings = apply_severities(
+        glossary_findings + unreadable + reading.findings + source_date_findings(), options.checks
+    )
     urls = {file.src_uri: file.url for file in site.files.documentation_pages()}
     return _Manual(path, editions.primary, reading, findings, urls, editions, site.docs_dir)
 
@@ -383,16 +393,20 @@ def _coverage_markdown(result: Any, info: Any) -> str:
     ]
     for verdict in result.verdicts.values():
         declarations = verdict.addressed_by or verdict.inherited
+        # Page titles, section titles and justifications are the manual's text, not markup.
         where = "<br>".join(
             dict.fromkeys(
-                info(d.page)[1] + (f" › {d.section_title}" if d.section_title else "")
+                markdown_cell(
+                    info(d.page)[1] + (f" › {d.section_title}" if d.section_title else "")
+                )
                 for d in declarations
             )
         )
         justification = verdict.exclusion.justification if verdict.exclusion else ""
         title = verdict.clause.title or catalogue.context_title(verdict.clause.id)
-        cells = [verdict.clause.id, title, verdict.label, where, justification]
-        lines.append("| " + " | ".join(c.replace("|", "\\|") for c in cells) + " |")
+        cells = [verdict.clause.id, title, verdict.label, justification]
+        clause, heading, status, reason = map(markdown_cell, cells)
+        lines.append(f"| {clause} | {heading} | {status} | {where} | {reason} |")
     overall = result.summary()
     lines += [
         "",

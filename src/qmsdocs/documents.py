@@ -28,12 +28,12 @@ import datetime as dt
 import difflib
 import os
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
 from qmsdocs.findings import Finding, Problems, Severity
-from qmsdocs.yamlio import line_of
+from qmsdocs.yamlio import excerpt, line_of
 
 __all__ = [
     "COUNTED_STATUSES",
@@ -44,6 +44,7 @@ __all__ = [
     "check_documents",
     "read_document",
     "review_state",
+    "source_date_findings",
     "today",
 ]
 
@@ -387,16 +388,41 @@ def add_interval(start: dt.date, interval: str) -> dt.date:
     return dt.date(year, month, min(start.day, 28))
 
 
-def today(environ: dict[str, str] | None = None) -> dt.date:
-    """The build date: `SOURCE_DATE_EPOCH` (UTC) when set, so builds are reproducible."""
+def today(environ: Mapping[str, str] | None = None) -> dt.date:
+    """The build date: `SOURCE_DATE_EPOCH` (UTC) when set, so builds are reproducible.
+
+    An epoch that is not a whole number of seconds is ignored (`source_date_findings` says so).
+    """
     env = os.environ if environ is None else environ
-    epoch = env.get("SOURCE_DATE_EPOCH")
-    if epoch:
-        try:
-            return dt.datetime.fromtimestamp(int(epoch), tz=dt.UTC).date()
-        except (ValueError, OverflowError, OSError):
-            pass
-    return dt.datetime.now(tz=dt.UTC).date()
+    epoch = _epoch_date(env.get("SOURCE_DATE_EPOCH") or "")
+    return epoch or dt.datetime.now(tz=dt.UTC).date()
+
+
+def _epoch_date(epoch: str) -> dt.date | None:
+    if not epoch:
+        return None
+    try:
+        return dt.datetime.fromtimestamp(int(epoch), tz=dt.UTC).date()
+    except (ValueError, OverflowError, OSError):
+        return None
+
+
+def source_date_findings(environ: Mapping[str, str] | None = None) -> list[Finding]:
+    """A warning when `SOURCE_DATE_EPOCH` is set but unusable: "today" then silently becomes
+    the real date, and a build meant to be reproducible, with its review dates, is not."""
+    env = os.environ if environ is None else environ
+    epoch = env.get("SOURCE_DATE_EPOCH") or ""
+    if not epoch or _epoch_date(epoch) is not None:
+        return []
+    return [
+        Finding(
+            "source-date-epoch",
+            f"SOURCE_DATE_EPOCH is '{excerpt(epoch)}', not a whole number of seconds since "
+            f"1970-01-01 (UTC): today's date ({today({}).isoformat()}) is used instead",
+            hint="set it to a number such as the output of `git log -1 --format=%ct`, or unset it",
+            severity=Severity.WARNING,
+        )
+    ]
 
 
 ReviewState = Literal["overdue", "due-soon", "ok", "none"]

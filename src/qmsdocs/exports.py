@@ -27,6 +27,8 @@ __all__ = [
     "documents_json",
     "generator",
     "load_schema",
+    "markdown_cell",
+    "spreadsheet_safe",
 ]
 
 SCHEMA_ID = "qmsdocs-coverage/3"
@@ -193,6 +195,14 @@ def spreadsheet_safe(value: str) -> str:
     if value[:1] in ("=", "+", "-", "@", "\t", "\r"):
         return "'" + value
     return value
+
+
+def markdown_cell(text: str) -> str:
+    """Text for a cell of a Markdown table, shown as written: its HTML (`<b>`, `&amp;`) is
+    text, a pipe does not end the cell and a line break does not end the row."""
+    text = text.replace("\\", "\\\\").replace("|", "\\|")
+    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return "<br>".join(text.replace("\r\n", "\n").replace("\r", "\n").split("\n"))
 
 
 def coverage_csv(coverage: Coverage, info: PageInfo) -> str:
