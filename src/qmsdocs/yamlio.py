@@ -7,6 +7,8 @@ all of them report a problem the same way: the file, the line, what is wrong, wh
 from __future__ import annotations
 
 import contextlib
+import os
+import stat
 from collections.abc import Collection, Sequence
 from pathlib import Path
 from typing import Any
@@ -16,10 +18,12 @@ import yaml
 from qmsdocs.findings import Finding, Problems, QMSDataError
 
 __all__ = [
+    "MAX_DATA_FILE_BYTES",
     "LineDict",
     "LineList",
     "WrittenFloat",
     "check_fields",
+    "excerpt",
     "line_of",
     "load_mapping",
     "load_yaml",
@@ -27,6 +31,17 @@ __all__ = [
     "read_text",
     "required_texts",
 ]
+
+# The largest data file qmsdocs reads: the catalogue of a whole standard is some 10 kB, the ISO
+# 9000 vocabulary 50 kB. A file a thousand times that is not a data file of a manual, and
+# reading it whole could exhaust memory (`--standard /dev/zero` would never end).
+MAX_DATA_FILE_BYTES = 10 * 1024 * 1024
+# How much of a file's unknown content a message quotes: enough to find it, never a whole line
+# of a file that was given by mistake (`--standard /etc/shadow`).
+EXCERPT_LENGTH = 40
+# Unknown keys listed one by one; when there are more and none is known, the file is not of
+# the expected kind, and listing them would only echo it.
+_UNKNOWN_KEYS_LISTED = 3
 
 # The C loader is several times faster; fall back to the pure-Python one where libyaml is absent.
 _BaseLoader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -123,21 +138,21 @@ def line_of(container: Any, key: Any = None) -> int | None:
     return getattr(container, "line", None)
 
 
-def read_text(path: Path, display: str | None = None) -> str:
-    """Read a UTF-8 text file, turning every way this can fail into a `QMSDataError`."""
+def excerpt(value: object, length: int = EXCERPT_LENGTH) -> str:
+    """`value` as a message may quote it: on one line, without control characters (which a
+    terminal would run), and cut to `length` characters ("…" marks the cut)."""
+    text = "".join(c if c.isprintable() else " " for c in str(value))
+    return text if len(text) <= length else text[: length - 1] + "…"
+
+
+def read_text(path: Path, display: str | None = None, *, limit: int | None = None) -> str:
+    """Read a UTF-8 text file, turning every way this can fail into a `QMSDataError`.
+
+    Only a regular file is read: a device or a named pipe is refused before a byte is read
+    (either could be read for ever). `limit`: the most bytes the file may have.
+    """
     name = display or str(path)
-    try:
-        data = path.read_bytes()
-    except FileNotFoundError:
-        raise QMSDataError(
-            [Finding("file-not-found", "file not found", name, hint="check the path")]
-        ) from None
-    except IsADirectoryError:
-        raise QMSDataError([Finding("not-a-file", "is a folder, expected a file", name)]) from None
-    except OSError as error:
-        raise QMSDataError(
-            [Finding("unreadable-file", f"cannot read the file: {error.strerror}", name)]
-        ) from None
+    data = _read_bytes(path, name, limit)
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
@@ -155,6 +170,63 @@ def read_text(path: Path, display: str | None = None) -> str:
         ) from None
     # Universal newlines, as MkDocs reads pages: front matter delimiters are matched per line.
     return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+# Opening a named pipe waits for a writer unless it is opened without blocking; a regular file
+# reads the same either way. Windows has neither flag nor pipes in the file system, but needs
+# binary mode to keep line endings.
+_OPEN_FLAGS = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
+
+
+def _read_bytes(path: Path, name: str, limit: int | None) -> bytes:
+    try:
+        descriptor = os.open(path, _OPEN_FLAGS)
+    except FileNotFoundError:
+        raise QMSDataError(
+            [Finding("file-not-found", "file not found", name, hint="check the path")]
+        ) from None
+    except IsADirectoryError:
+        raise QMSDataError([Finding("not-a-file", "is a folder, expected a file", name)]) from None
+    except OSError as error:
+        raise QMSDataError(
+            [Finding("unreadable-file", f"cannot read the file: {error.strerror}", name)]
+        ) from None
+    with open(descriptor, "rb", closefd=True) as handle:
+        # Asked of the open file, not of the path: what is read is what was checked.
+        mode = os.fstat(handle.fileno()).st_mode
+        if stat.S_ISDIR(mode):
+            raise QMSDataError([Finding("not-a-file", "is a folder, expected a file", name)])
+        if not stat.S_ISREG(mode):
+            raise QMSDataError(
+                [
+                    Finding(
+                        "not-a-file",
+                        "is not a regular file (a device, a named pipe or a socket); qmsdocs "
+                        "reads only files",
+                        name,
+                        hint="give the path of a YAML file",
+                    )
+                ]
+            )
+        try:
+            data = handle.read() if limit is None else handle.read(limit + 1)
+        except OSError as error:
+            raise QMSDataError(
+                [Finding("unreadable-file", f"cannot read the file: {error.strerror}", name)]
+            ) from None
+    if limit is not None and len(data) > limit:
+        raise QMSDataError(
+            [
+                Finding(
+                    "too-large",
+                    f"the file is larger than {limit // (1024 * 1024)} MB, more than any "
+                    "data file of qmsdocs",
+                    name,
+                    hint="check that this is the right file",
+                )
+            ]
+        )
+    return data
 
 
 def parse_yaml(text: str, display: str, *, first_line: int = 1) -> Any:
@@ -175,7 +247,8 @@ def parse_yaml(text: str, display: str, *, first_line: int = 1) -> Any:
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         line = mark.line + first_line if mark is not None else None
-        problem = error.problem or "invalid YAML"
+        # PyYAML's problem quotes what it met (a character, a tag): keep it to a sentence.
+        problem = excerpt(error.problem or "invalid YAML", 3 * EXCERPT_LENGTH)
         raise QMSDataError(
             [
                 Finding(
@@ -188,14 +261,16 @@ def parse_yaml(text: str, display: str, *, first_line: int = 1) -> Any:
             ]
         ) from None
     except yaml.YAMLError as error:
-        raise QMSDataError([Finding("bad-yaml", f"invalid YAML: {error}", display)]) from None
+        message = f"invalid YAML: {excerpt(error, 3 * EXCERPT_LENGTH)}"
+        raise QMSDataError([Finding("bad-yaml", message, display)]) from None
     if duplicates:
         offset = first_line - 1
         raise QMSDataError(
             [
                 Finding(
                     "duplicate-key",
-                    f"'{key}' is given twice (first on line {first + offset}); YAML would keep"
+                    f"'{excerpt(key)}' is given twice (first on line {first + offset}); YAML"
+                    " would keep"
                     " only this one",
                     display,
                     line + offset,
@@ -212,7 +287,7 @@ def parse_yaml(text: str, display: str, *, first_line: int = 1) -> Any:
 def load_yaml(path: Path, display: str | None = None) -> Any:
     """Read and parse a YAML file; an empty file is an error rather than silently nothing."""
     name = display or str(path)
-    text = read_text(path, name)
+    text = read_text(path, name, limit=MAX_DATA_FILE_BYTES)
     if not text.strip():
         raise QMSDataError(
             [Finding("empty-file", "the file is empty", name, hint="add content or remove it")]
@@ -237,14 +312,24 @@ def _shift_lines(data: Any, offset: int) -> None:
 def check_fields(
     data: dict[Any, Any], allowed: Collection[str], problem: Problems, what: str = "field"
 ) -> bool:
-    """Report each key of `data` not in `allowed` (`unknown-field`); True if there is none."""
+    """Report each key of `data` not in `allowed` (`unknown-field`); True if there is none.
+
+    Keys are quoted in short excerpts. A mapping of many keys none of which is allowed is not
+    the kind of file expected (`--standard /etc/passwd`): that is said once, quoting nothing.
+    """
     unknown = [key for key in data if key not in allowed]
-    for key in unknown:
+    allowed_hint = "allowed: " + ", ".join(sorted(allowed))
+    if len(unknown) > _UNKNOWN_KEYS_LISTED and len(unknown) == len(data):
         problem(
             "unknown-field",
-            f"unknown {what} '{key}'",
-            line_of(data, key),
-            "allowed: " + ", ".join(sorted(allowed)),
+            f"none of its {len(unknown)} keys is a {what}: is this the right file?",
+            line_of(data),
+            allowed_hint,
+        )
+        return False
+    for key in unknown:
+        problem(
+            "unknown-field", f"unknown {what} '{excerpt(key)}'", line_of(data, key), allowed_hint
         )
     return not unknown
 

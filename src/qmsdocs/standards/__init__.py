@@ -20,6 +20,7 @@ from qmsdocs.yamlio import (
     LineDict,
     LineList,
     check_fields,
+    excerpt,
     line_of,
     load_mapping,
     required_texts,
@@ -497,7 +498,7 @@ def _parse_clause(
         if key not in _CLAUSE_FIELDS:
             problem(
                 "unknown-field",
-                f"unknown clause field '{key}'",
+                f"unknown clause field '{excerpt(key)}'",
                 line_of(entry, key),
                 "allowed: " + ", ".join(sorted(_CLAUSE_FIELDS)),
             )

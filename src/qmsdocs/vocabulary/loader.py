@@ -17,7 +17,7 @@ from typing import Any
 
 from qmsdocs.findings import Finding, Problems, QMSDataError, Severity
 from qmsdocs.vocabulary.model import Group, Origin, Term, Vocabulary, normalise_name, slugify
-from qmsdocs.yamlio import line_of, load_yaml
+from qmsdocs.yamlio import excerpt, line_of, load_yaml
 
 __all__ = ["SHIPPED_SOURCE", "STANDARD", "load_vocabulary"]
 
@@ -394,7 +394,7 @@ def _parse_entry(
         if key not in allowed:
             report.problem(
                 "unknown-field",
-                f"unknown field '{key}' in an entry",
+                f"unknown field '{excerpt(key)}' in an entry",
                 name,
                 line_of(raw, key),
                 _allowed_hint(str(key), allowed),
