@@ -16,14 +16,20 @@ so the skeleton addresses every required clause of any catalogue.
 
 Writing never deletes a file and never overwrites one: a folder that is not empty is refused
 unless `force` is given, and even then existing files are skipped and reported.
+
+The organisation's name and the site's name are text, whatever they hold: in pages they are
+escaped for Markdown and HTML, and their braces too, since the pages go through mkdocs-macros
+(Jinja) before Markdown; in mkdocs.yml, `site_name` and `copyright` are escaped for HTML, which
+the theme puts them into as they are.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import re
 import textwrap
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -170,6 +176,35 @@ def _starter(language: str) -> dict[str, Any]:
     return data
 
 
+# The characters that mean something inside a line of Markdown (emphasis, code, links, headings),
+# which a backslash shows as themselves; a dash or a plus only at a word's start, where it could
+# begin a list, a rule or a heading's underline.
+_MARKDOWN_SPECIAL_RE = re.compile(r"[\\`*_\[\]#]|(?:(?<=\s)|^)[-+]")
+# Braces as character references: Jinja (mkdocs-macros) never sees "{{" or "{%" in them, which a
+# backslash would not prevent ("\{%" still holds "{%"), and Markdown shows them as braces.
+_BRACES = str.maketrans({"{": "&#123;", "}": "&#125;"})
+# An ampersand that would start a character reference ("&amp;", "&#169;"); any other shows as
+# itself, and is kept so in the source the author goes on to edit.
+_REFERENCE_RE = re.compile(r"&(?=#?[0-9A-Za-z]+;)")
+
+
+def _html_text(value: str) -> str:
+    """`value` as HTML text: no tag, no character reference."""
+    return _REFERENCE_RE.sub("&amp;", value).replace("<", "&lt;").replace(">", "&gt;")
+
+
+def _markdown_text(value: str) -> str:
+    """`value` as text in a Markdown page that mkdocs-macros renders first: "{{ 7*7 }}" shows as
+    "{{ 7*7 }}" (braces written as character references are not Jinja's), "<b>" as "<b>", and
+    "*x*" as "*x*"."""
+    escaped = _MARKDOWN_SPECIAL_RE.sub(lambda m: "\\" + m.group(0), value)
+    return _html_text(escaped).translate(_BRACES)
+
+
+def _as(escape: Callable[[str], str], values: Mapping[str, str]) -> dict[str, str]:
+    return {key: escape(value) for key, value in values.items()}
+
+
 def _fill(text: str, values: Mapping[str, str]) -> str:
     for key, value in values.items():
         text = text.replace("{" + key + "}", value)
@@ -272,14 +307,15 @@ def _render_page(
         front += _fill(data["not_applicable_comment"], values).rstrip("\n").split("\n")
     front.append("---")
     parts = ["\n".join(line for line in front if line), "", f"# {page.title}", ""]
+    text = _as(_markdown_text, values)
     if page.intro:
-        parts += [textwrap.fill(" ".join(_fill(page.intro, values).split()), width=96), ""]
+        parts += [textwrap.fill(" ".join(_fill(page.intro, text).split()), width=96), ""]
     for section in page.sections:
         tail = ""
         if section.clause and section.clause in catalogue:
             word = "Kapitel" if data["language"] == "de" else "clause"
             tail = f"({catalogue.label} {word} {section.clause})"
-        todo = _fill(section.todo, values)
+        todo = _fill(section.todo, text)
         parts += [f"## {section.heading}", "", _admonition(data["todo_title"], todo, tail)]
     return "\n".join(parts).rstrip("\n") + "\n"
 
@@ -287,7 +323,13 @@ def _render_page(
 def _render_index(
     pages: list[_Page], data: dict[str, Any], values: Mapping[str, str], site_name: str
 ) -> str:
-    lines = [f"# {site_name}", "", _fill(data["index"]["text"], values).rstrip("\n"), ""]
+    text = _as(_markdown_text, values)
+    lines = [
+        f"# {_markdown_text(site_name)}",
+        "",
+        _fill(data["index"]["text"], text).rstrip("\n"),
+        "",
+    ]
     for key in _SECTION_ORDER:
         members = [p for p in pages if p.section == key]
         if not members:
@@ -296,7 +338,7 @@ def _render_index(
         lines.append(f"- **{data['sections'][key]}**: {links}")
     lines += [
         "",
-        _fill(data["index"]["coverage"], values).rstrip("\n"),
+        _fill(data["index"]["coverage"], text).rstrip("\n"),
         "",
         "{{ coverage_summary() }}",
     ]
@@ -323,8 +365,8 @@ def _render_config(
             "# `mkdocs serve` to read it while writing, `mkdocs build` to publish it (the build",
             "# stops while a required clause is neither addressed nor declared not applicable),",
             "# `qmsdocs check` for coverage and the pages still to do.",
-            f"site_name: {_yaml_str(site_name)}",
-            f"copyright: {_yaml_str(_fill(data['copyright'], values))}",
+            f"site_name: {_yaml_str(_html_text(site_name))}",
+            f"copyright: {_yaml_str(_fill(data['copyright'], _as(_html_text, values)))}",
             "",
             "theme:",
             "  name: material",
