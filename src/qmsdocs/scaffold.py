@@ -371,6 +371,7 @@ def _render_config(
             "theme:",
             "  name: material",
             f"  language: {data['language']}",
+            "  font: false              # the system's fonts: no request to a web font service",
             "  features:",
             "    - content.tooltips      # clause and term tooltips",
             "    - navigation.sections",
