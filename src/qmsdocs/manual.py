@@ -218,6 +218,8 @@ def read_front_matter(
                 f.line,
                 hint=f.hint,
             )
+            if f.code == "bad-yaml"
+            else Finding(f.code, f"front matter: {f.message}", page, f.line, hint=f.hint)
             for f in error.findings
         )
         return result
