@@ -462,3 +462,20 @@ def test_a_valid_or_empty_source_date_epoch_gives_no_warning(tmp_path: Path) -> 
     for value in ("1767225600", ""):
         result = CliRunner().invoke(main, ["check", str(config)], env={"SOURCE_DATE_EPOCH": value})
         assert "SOURCE_DATE_EPOCH" not in result.output, value
+
+
+def test_build_stops_on_a_source_date_epoch_it_cannot_use_with_a_clear_message(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: Any
+) -> None:
+    # MkDocs itself cannot date a build with it and fails with a traceback from its own code;
+    # with qmsdocs the build stops first, saying what is wrong.
+    from mkdocs.exceptions import MkDocsException
+
+    from .conftest import build_site
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "abc")
+    with pytest.raises(MkDocsException):
+        build_site(tmp_path, {"index.md": "# Home\n"})
+    assert "SOURCE_DATE_EPOCH is 'abc'" in caplog.text
+    assert "cannot date the build" in caplog.text
+    assert "Traceback" not in caplog.text

@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING, Any, Literal
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority
 
+from qmsdocs.documents import source_date_findings
 from qmsdocs.markdown_ext import QMSExtension
 from qmsdocs.pages import PLACEHOLDER_MARK
 from qmsdocs.plugin.build import Build
@@ -71,6 +72,13 @@ class QMSPlugin(BasePlugin[QMSConfig]):
     @event_priority(-110)
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         """Start the build's state, add the Markdown extension and the stylesheet."""
+        for finding in source_date_findings():
+            # MkDocs reads the variable later to date the build and stops with a traceback
+            # from inside its own code; say what is wrong while it can be said plainly.
+            raise PluginError(
+                f"qmsdocs: {finding.message.split(': today')[0]}, and MkDocs cannot date the "
+                f"build with it ({finding.hint})"
+            )
         self.build = Build.start(self.config, config)
         # A translated site's next language is built with this same config: the extension
         # of the last build goes, with its state.
