@@ -143,6 +143,16 @@ def kept(text: str, senses: TermSenses = SENSES) -> list[str]:
         # Blocks in French and Spanish, as in German
         ("Le service à la clientèle vérifie la date et répond au client.", []),
         ("El servicio de atención revisa la queja y responde al cliente.", []),
+        # A block that alternates languages sentence by sentence: only the English ones
+        (
+            "Notre mission est de servir nos clients avec une qualité constante. "
+            "Our mission is to serve our customers with consistent quality.",
+            ["mission", "customers", "quality"],
+        ),
+        (
+            "Das Audit prüft die Wirksamkeit der Prozesse — the audit checks the processes.",
+            ["audit", "processes"],
+        ),
     ],
 )
 def test_what_is_linked(text: str, linked: list[str]) -> None:

@@ -198,7 +198,11 @@ _SPANISH = _words(
 )
 _OTHER_LANGUAGES = (_GERMAN, _FRENCH, _SPANISH)
 # The commonest of them, for a first cheap look at a block.
-_FOREIGN_HINT_RE = re.compile(r" (?:der|die|und|das|le|la|les|et|des|el|los|las|y|del) ")
+_FOREIGN_HINT_RE = re.compile(
+    r" (?:der|die|und|das|ist|mit|für|le|la|les|et|des|est|une|nos|notre|pour|avec"
+    r"|el|los|las|y|del|una|para|con) ",
+    re.IGNORECASE,
+)
 _ENGLISH = _words("""the and of to is are for with that this we be by on or it as in our from""")
 
 # What a word after a term must be for any rule on it to apply: most are let go at once.
@@ -275,12 +279,13 @@ class TermSenses:
         `never`: the page's own phrases never to link (`never_pattern`).
         """
         matches = matcher.find_all(text, self._judge)
-        if not matches or _not_english(text):
+        if not matches:
             return []
+        foreign = _foreign_parts(text)
         labels = ":" in text
-        if self.never is None and never is None and not labels:
+        if self.never is None and never is None and not labels and not foreign:
             return matches  # the common case
-        blocked: list[tuple[int, int]] = []
+        blocked: list[tuple[int, int]] = list(foreign)
         for pattern in (self.never, never):
             if pattern is not None:
                 blocked += [m.span() for m in pattern.finditer(text)]
@@ -564,12 +569,46 @@ def _label_lines(text: str) -> list[tuple[int, int]]:
     return spans + (starts if len(starts) >= 2 else [])
 
 
-def _not_english(text: str) -> bool:
-    """A block written in German, French or Spanish: more of that language's function words
-    than English ones (cheap: a block with none of their commonest words, as most are, is let
-    go after one search)."""
+# Where one sentence ends and the next begins, in a block that mixes languages sentence by
+# sentence ("Notre mission est de ... . Our mission is to ..."), or a line that pairs them.
+_SENTENCE_END_RE = re.compile(r"(?<=[.!?])\s+|\s+[—/]\s+|\n")
+
+
+def _foreign_parts(text: str) -> list[tuple[int, int]]:
+    """The spans of `text` written in German, French or Spanish (cheap: a block with none of
+    their commonest words, as most are, is let go after one search).
+
+    A block in another language is blocked whole, but for the sentences in it that are
+    clearly English; a block that alternates ("Notre mission est de ... . Our mission is to
+    ...") loses only its foreign sentences.
+    """
     if _FOREIGN_HINT_RE.search(text) is None:
-        return False
+        return []
+    whole = _language_of(text) == "other"
+    spans = []
+    start = 0
+    for end in [*(m.start() for m in _SENTENCE_END_RE.finditer(text)), len(text)]:
+        if end > start:
+            language = _language_of(text[start:end])
+            if language == "other" or (whole and language != "en"):
+                spans.append((start, end))
+        start = end
+    return spans
+
+
+def _language_of(text: str) -> str:
+    """ "other" for a text in German, French or Spanish (more of that language's function
+    words than English ones), "en" for one with at least two English function words and more
+    of them than of any other language's, "" when it cannot tell."""
+    words = [w.lower() for w in _WORD_RE.findall(text[:2000])]
+    english = sum(1 for w in words if w in _ENGLISH)
+    most = 0
+    for language in _OTHER_LANGUAGES:
+        count = sum(1 for w in words if w in language and w not in _ENGLISH)
+        if count >= 2 and count > english:
+            return "other"
+        most = max(most, count)
+    return "en" if english >= 2 and english > most else ""
     words = [w.lower() for w in _WORD_RE.findall(text[:2000])]
     english = sum(1 for w in words if w in _ENGLISH)
     for language in _OTHER_LANGUAGES:
