@@ -518,3 +518,29 @@ def test_adversarial_megabyte_in_linear_time(text: str) -> None:
     _RECOGNIZER.scan(text)
     _MATCHER.find_all(text)
     assert time.perf_counter() - started < 10
+
+
+def test_sense_rules_stay_linear_on_one_huge_paragraph() -> None:
+    # A page may be one paragraph of a megabyte (an export, a pasted log): every rule that
+    # judges an occurrence must look only at the words around it. A search of the whole text
+    # per occurrence made this quadratic once (9.5 s for 1 MB).
+    from qmsdocs.senses import TermSenses
+
+    senses = TermSenses(_VOCABULARY)
+    sentence = (
+        "The Quality Manager - QP-07 Control of documents: reviews the audit records, "
+        "Settings → Audit log, and the nonconformity of each product and service. "
+    )
+
+    def seconds(size: int) -> float:
+        text = sentence * (size // len(sentence))
+        best = float("inf")
+        for _ in range(2):
+            started = time.perf_counter()
+            senses.find(text, _MATCHER)
+            best = min(best, time.perf_counter() - started)
+        return best
+
+    small, large = seconds(250_000), seconds(1_000_000)
+    # Linear gives 4x; quadratic, 16x. The margin absorbs a busy machine.
+    assert large < 9 * small, (small, large)

@@ -293,7 +293,26 @@ class TermSenses:
             blocked += _label_lines(text)
         if not blocked:
             return matches
-        return [m for m in matches if not any(a < m.end and m.start < b for a, b in blocked)]
+        return _outside(matches, blocked)
+
+
+def _outside(matches: list[TermMatch], blocked: list[tuple[int, int]]) -> list[TermMatch]:
+    """The matches that overlap no blocked span, in one sweep (a page of metadata lines has as
+    many spans as matches; testing each pair would be quadratic)."""
+    merged: list[list[int]] = []
+    for start, end in sorted(blocked):
+        if merged and start <= merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], end)
+        else:
+            merged.append([start, end])
+    kept = []
+    index = 0
+    for match in sorted(matches, key=lambda m: m.start):
+        while index < len(merged) and merged[index][1] <= match.start:
+            index += 1
+        if index == len(merged) or merged[index][0] >= match.end:
+            kept.append(match)
+    return kept
 
 
 class _Judge:
@@ -371,7 +390,9 @@ class _Judge:
             return False
         if capital and _a_fields_value(text, start, end):
             return False
-        if "-" in text and _in_a_listed_title(text, start, end):
+        # Only the words around the occurrence are looked at, never the whole text: a page
+        # may be one paragraph of a megabyte, and a search of it per term would be quadratic.
+        if _in_a_listed_title(text, start, end):
             return False
         if (
             gap
@@ -381,9 +402,10 @@ class _Judge:
             return False
         if not (capital or previous[:1].isupper()):
             return True  # menu paths are capitalised words
+        before, after = text[max(0, start - 40) : start], text[end : end + 40]
         return not (
-            any(separator in text for separator in _PATH_SEPARATORS)
-            and _in_a_path(text[max(0, start - 40) : start], text[end : end + 40])
+            any(separator in before or separator in after for separator in _PATH_SEPARATORS)
+            and _in_a_path(before, after)
         )
 
 
@@ -469,12 +491,25 @@ _LISTED_TITLE_RE = re.compile(
 _FIELD_BEFORE_RE = re.compile(r"(?:^|[\n›>→])[ \t]*[A-Z][\w'’/ -]{0,30}:[ \t]*$")
 
 
+_LISTED_TITLE_LENGTH = 110
+
+
 def _in_a_listed_title(text: str, start: int, end: int) -> bool:
-    """Inside a line that holds a document's code and title, nothing else."""
-    first = text.rfind("\n", 0, start) + 1
-    last = text.find("\n", end)
+    """Inside a line that holds a document's code and title, nothing else (a short line: the
+    search for its ends stops at the longest such line)."""
+    low = max(0, start - _LISTED_TITLE_LENGTH)
+    first = text.rfind("\n", low, start) + 1
+    if first == 0 and low > 0:
+        return False
+    last = text.find("\n", end, end + _LISTED_TITLE_LENGTH)
+    if last < 0 and end + _LISTED_TITLE_LENGTH < len(text):
+        return False
     line = text[first : last if last >= 0 else len(text)].rstrip()
-    return len(line) <= 110 and _LISTED_TITLE_RE.fullmatch(line) is not None
+    return (
+        "-" in line
+        and len(line) <= _LISTED_TITLE_LENGTH
+        and _LISTED_TITLE_RE.fullmatch(line) is not None
+    )
 
 
 def _a_fields_value(text: str, start: int, end: int) -> bool:
