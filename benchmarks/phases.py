@@ -121,8 +121,8 @@ def _install(timers: _Timers) -> dict[str, Any]:
     import qmsdocs.assessment as assessment
     import qmsdocs.markdown_ext as ext
     import qmsdocs.plugin as plugin_module
-    import qmsdocs.plugin.build as build_module
     import qmsdocs.plugin.fillers as fillers
+    import qmsdocs.sitebuild as build_module
     from qmsdocs.plugin import QMSPlugin
     from qmsdocs.plugin.build import Build
     from qmsdocs.references import Recognizer

@@ -44,6 +44,7 @@ from qmsdocs.plugin.config import rules_from
 from qmsdocs.plugin.siteconfig import load_site
 from qmsdocs.scaffold import pending_data, pending_lines
 from qmsdocs.standards import Catalogue, Clause, builtin_catalogue_ids, resolve_catalogue
+from qmsdocs.written import is_marked_text
 from qmsdocs.yamlio import read_text
 
 __all__ = ["main"]
@@ -239,7 +240,9 @@ def _read_manual(config_file: str) -> _Manual:
     unreadable: list[Finding] = []
     for src_uri, file in site.pages():
         try:
-            sources.append((src_uri, read_text(file, src_uri)))
+            text = read_text(file, src_uri)
+            if not is_marked_text(text):  # a page `qmsdocs generate` wrote is not the manual's
+                sources.append((src_uri, text))
         except QMSDataError as error:
             unreadable += error.findings
     reading = check_sources(
@@ -351,6 +354,71 @@ def coverage(config_file: str, fmt: str, output: str | None) -> None:
         click.echo(f"qmsdocs: wrote {output}", err=True)
     else:
         click.echo(text, nl=False)
+
+
+_LISTED = 10  # files listed one by one, before "and N more"
+
+
+@main.command()
+@click.argument("config_file", default="mkdocs.yml", required=False)
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="A folder inside the docs folder to write into (default: the docs folder itself, at "
+    "the paths the plugin uses).",
+)
+def generate(config_file: str, out: Path | None) -> None:
+    """Write the generated pages as Markdown files, for site generators without plugins.
+
+    Zensical runs qmsdocs' Markdown extension but no MkDocs plugin: run this before
+    `zensical build`. It writes the clause pages, coverage page, document register, glossary
+    and transition page, filled from the same assessment the plugin makes, with the exports
+    and the stylesheet, into the docs folder (leave them out of version control). Files that
+    did not change are not touched; files generated before and no longer generated are
+    removed; a page of your own is never overwritten. Exit status: 0 written, 2 unusable
+    input or a file of yours in the way. The gate is `qmsdocs check`.
+    """
+    from qmsdocs.generate import GenerateError
+    from qmsdocs.generate import generate as write_generated
+    from qmsdocs.standalone import Standalone
+
+    path = Path(config_file)
+    if path.is_dir():
+        path = path / "mkdocs.yml"
+    if not path.is_file():
+        _unusable(f"{path}: no such file (give the path of mkdocs.yml or of its folder)")
+    try:
+        site = Standalone.load(path, generating=True, out=out)
+    except QMSDataError as error:
+        _unusable_data("nothing was generated", error)
+    for warning in site.site.warnings:
+        click.echo(warning, err=True)
+    try:
+        done = write_generated(site)
+    except GenerateError as error:
+        _unusable(str(error))
+    folder = site.docs_dir / site.build.generated.prefix
+    click.echo(
+        f"qmsdocs: {len(done.written) + len(done.unchanged)} generated files in {folder}: "
+        f"{len(done.written)} written, {len(done.unchanged)} unchanged, "
+        f"{len(done.removed)} removed."
+    )
+    for src in done.removed[:_LISTED]:
+        click.echo(f"  removed {src} (no longer generated)")
+    if len(done.removed) > _LISTED:
+        click.echo(f"  and {len(done.removed) - _LISTED} more")
+    for src in done.kept:
+        click.echo(f"  kept {src}: generated before, but no longer marked as generated")
+    errors = [
+        f
+        for f in apply_severities(site.build.all_findings(), site.build.options.checks)
+        if f.severity is Severity.ERROR
+    ]
+    if errors:
+        click.echo(
+            f"The manual has {len(errors)} error(s) and would not be published: "
+            "`qmsdocs check` lists them."
+        )
 
 
 @main.command()
@@ -542,6 +610,12 @@ def scan(path: Path, standard: str | None, write: bool, fmt: str) -> None:
     else:
         click.echo(format_report(result, written=write), nl=False)
     sys.exit(1 if result.skipped else 0)
+
+
+# `qmsdocs pdf` lives in its own package; WeasyPrint is imported only when a copy is made.
+from qmsdocs.pdf.command import pdf as _pdf  # noqa: E402
+
+main.add_command(_pdf)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -12,11 +12,15 @@ import io
 import json
 from collections.abc import Callable, Sequence
 from importlib import metadata, resources
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from qmsdocs.coverage import ClauseVerdict, Coverage
 from qmsdocs.manual import Declaration
 from qmsdocs.records import Unlinked
+
+if TYPE_CHECKING:
+    from qmsdocs.outputs import Export
+    from qmsdocs.sitebuild import SiteBuild
 
 __all__ = [
     "SCHEMA_ID",
@@ -25,6 +29,7 @@ __all__ = [
     "coverage_json",
     "documents_csv",
     "documents_json",
+    "export_text",
     "generator",
     "load_schema",
     "markdown_cell",
@@ -267,3 +272,18 @@ def documents_csv(documents: list[dict[str, Any]]) -> str:
     for document in documents:
         writer.writerow([spreadsheet_safe(str(document.get(c) or "")) for c in DOCUMENT_COLUMNS])
     return buffer.getvalue()
+
+
+def export_text(build: SiteBuild, export: Export, info: PageInfo) -> str:
+    """The content of one of a build's export files (its verdict drawn, its register made)."""
+    if export.kind.startswith("documents"):
+        documents = [
+            {k: v for k, v in row.items() if k != "last_changed"} for row in build.register
+        ]
+        if export.kind == "documents-json":
+            return documents_json(documents, build.today.isoformat(), generator())
+        return documents_csv(documents)
+    coverage = build.verdict.coverages[export.catalogue or build.editions.primary.id]
+    if export.kind == "coverage-json":
+        return coverage_json(coverage, info, generator(), build.verdict.unlinked)
+    return coverage_csv(coverage, info)

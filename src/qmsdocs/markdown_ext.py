@@ -7,29 +7,39 @@ Markdown extensions:
     markdown.markdown(text, extensions=["qmsdocs"],
                       extension_configs={"qmsdocs": {"page_path": "manual/scope.md"}})
 
-It never imports MkDocs. On its own, it emits relative `.md#anchor` links (which MkDocs'
+It never imports MkDocs itself. On its own, it emits relative `.md#anchor` links (which MkDocs'
 link processor, if it runs, rewrites for `use_directory_urls`). Under the plugin, whose
 generated pages are the only targets of these links, each link is written with a
 `qmsdocs:` target that MkDocs' link processor passes over, and the final relative URL is set
 after it by `LinkTargetTreeprocessor`: a page holds dozens of these links, and resolving and
 validating each again costs MkDocs more than all of qmsdocs' linking. The targets exist by
 construction (the plugin generates them); the test suite checks every link of a built site.
+
+Without the plugin, on a site whose mkdocs.yml has the plugin's options (Zensical, which runs
+Markdown extensions but no plugins, finds it by itself; elsewhere the `config_file` option
+names it), the extension takes the site's settings from there (`qmsdocs.standalone`, which
+imports MkDocs' config loader when first needed), and does on each page what the plugin would:
+its links lead to the pages `qmsdocs generate` wrote, a generated page's headings get their
+anchors, the macros' placeholders are filled and a controlled page gets its document panel.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import html
 import re
+import sys
 import xml.etree.ElementTree as etree
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from markdown import Markdown
 from markdown.extensions import Extension
 from markdown.extensions.toc import strip_tags
+from markdown.postprocessors import Postprocessor
 from markdown.preprocessors import Preprocessor
 from markdown.treeprocessors import Treeprocessor
 from markdown.util import HTML_PLACEHOLDER_RE, AtomicString
@@ -49,7 +59,10 @@ from qmsdocs.terms import TermMatcher
 from qmsdocs.textruns import Link, Run, insert_links, iter_runs, prose_of
 from qmsdocs.vocabulary import Vocabulary, load_vocabulary
 
-__all__ = ["BuildContext", "PageContext", "QMSExtension", "makeExtension"]
+if TYPE_CHECKING:
+    from qmsdocs.standalone import Standalone
+
+__all__ = ["BuildContext", "PageContext", "QMSExtension", "heading_text", "makeExtension"]
 
 _ESCAPED_RE = re.compile("\x02([0-9]+)\x03")
 # Links to the generated pages, written before MkDocs' relpath and resolved after it.
@@ -203,7 +216,7 @@ class ClauseAnchorTreeprocessor(_Processor):
         for heading in root.iter():
             if heading.tag not in _HEADINGS:
                 continue
-            text = _heading_text(heading, self.md)
+            text = heading_text(heading, self.md)
             if text in page.heading_ids:
                 count = seen[text] = seen.get(text, -1) + 1
                 anchor = page.heading_ids[text]
@@ -231,7 +244,7 @@ class HeadingAnchorTreeprocessor(_Processor):
         if page is None or page.generated:
             return
         page.record.headings += [
-            (_heading_text(heading, self.md), heading.get("id") or "")
+            (heading_text(heading, self.md), heading.get("id") or "")
             for heading in root.iter()
             if heading.tag in _HEADINGS and heading.get("id")
         ]
@@ -434,7 +447,7 @@ class _RenderedScopes:
             tag = element.tag if isinstance(element.tag, str) else ""
             if tag in _HEADINGS:
                 section = self.index[id(element)] = len(headings)
-                headings.append((int(tag[1]), _heading_text(element, md)))
+                headings.append((int(tag[1]), heading_text(element, md)))
             elif tag in ("p", "li") and section not in labels and _may_be_label(element):
                 found = label_binding(recognizer, prose_of(element))
                 if found is not None:
@@ -558,11 +571,22 @@ class QMSExtension(Extension):
                 "Link the first occurrence of each term per page (first), every one (all), "
                 "or none (off). Default: first",
             ],
+            "config_file": [
+                "",
+                "Path of the site's mkdocs.yml, whose qmsdocs plugin options then apply (as "
+                "under Zensical, where it is found by itself). Default: none",
+            ],
         }
         super().__init__(**kwargs)
         self._context = context
         self._standalone: BuildContext | None = None
         self._source: str | None = None  # standalone: the last converted page's source
+        # Without the plugin, on a site whose mkdocs.yml has the plugin's options (Zensical):
+        # the site, the page being converted as its generator describes it, and as read.
+        self._site: Standalone | None = None
+        self._page: Any = None
+        self._assessed: PageAssessment | None = None
+        self._whole = False  # whether the postprocessors run on the whole page (not a heading)
 
     def _build_context(self) -> BuildContext:
         """The plugin's context, or (standalone) one built once from this extension's config."""
@@ -587,6 +611,8 @@ class QMSExtension(Extension):
 
     def extendMarkdown(self, md: Markdown) -> None:
         md.registerExtension(self)
+        if self._context is None:
+            self._join_site(md)
         context = self._build_context()
         self.md = md
         md.treeprocessors.register(
@@ -625,6 +651,44 @@ class QMSExtension(Extension):
             LinkTargetTreeprocessor.name,
             -0.5,  # after MkDocs' relpath (0), which leaves `qmsdocs:` links alone
         )
+        if self._site is not None:
+            md.treeprocessors.register(
+                _TreeDone(md, self),
+                "qmsdocs_tree_done",
+                -100,  # the last: what the postprocessors see next is the whole page
+            )
+            md.postprocessors.register(
+                _SitePostprocessor(md, self),
+                "qmsdocs_site",
+                10,  # after raw_html (30): the page's HTML is whole
+            )
+
+    def _join_site(self, md: Markdown) -> None:
+        """Without the plugin: take the site's settings from its mkdocs.yml when there is one
+        (Zensical reads the same file, and hands each page over with its path)."""
+        from qmsdocs.standalone import find_config, site_for
+
+        zensical = _rendering_context(md)
+        self._page = getattr(zensical, "page", None)
+        config_file: Path | None = None
+        if self.getConfig("config_file"):
+            config_file = Path(self.getConfig("config_file"))
+        elif zensical is not None:
+            root = getattr(zensical, "config", {}).get("root_dir")
+            config_file = find_config(Path(root)) if root else None
+        if config_file is None:
+            return
+        try:
+            site = site_for(config_file)
+        except QMSDataError as error:
+            if not any(f.code == "plugin-not-enabled" for f in error.findings):
+                _say_once(error)
+            return  # the extension's own options apply
+        if site is None:
+            return
+        self._site = site
+        # Each page gets a context of its own; the loaded data is shared.
+        self._standalone = dataclasses.replace(site.build.context, current=None)
 
     def reset(self) -> None:
         if self._context is None and self._standalone is not None:
@@ -648,6 +712,8 @@ class QMSExtension(Extension):
         return page
 
     def _read_source(self, path: str, source: str) -> PageAssessment:
+        if self._site is not None:
+            return self._site.build.assess(path, lambda: source)
         context = self._build_context()
         catalogue = context.recognizer.default
         assessor = Assessor(
@@ -666,7 +732,7 @@ class QMSExtension(Extension):
         ]
 
 
-def _heading_text(heading: etree.Element, md: Markdown) -> str:
+def heading_text(heading: etree.Element, md: Markdown) -> str:
     """The heading as a reader sees it (plain text: "Approval & monitoring" for `Approval
     &amp; monitoring`), without the permalink symbol `toc` may append."""
     parts: list[str] = []
@@ -724,8 +790,12 @@ class _StandalonePage(Treeprocessor):
     def run(self, root: etree.Element) -> None:
         extension = self.extension
         context = extension._build_context()
+        page = extension._page
+        path = str(getattr(page, "path", None) or extension.getConfig("page_path"))
+        if extension._site is not None:
+            context.current = _site_page(extension, extension._site, path)
+            return
         mode = extension.getConfig("link_terms")
-        path = extension.getConfig("page_path")
         # What the page is about is read from its source, as under the plugin.
         source = extension._source
         context.current = PageContext(
@@ -733,6 +803,93 @@ class _StandalonePage(Treeprocessor):
             link_terms=mode if mode in LINK_TERMS_MODES else "first",
             binding=extension._read_source(path, source).binding if source else None,
         )
+
+
+def _site_page(extension: QMSExtension, site: Standalone, path: str) -> PageContext:
+    """A page of a site read without the plugin, as the plugin would render it."""
+    build = site.build
+    if build.generated.is_generated(path):
+        extension._assessed = None
+        return build.generated_context(path)
+    # The source as written, front matter included (a site generator may hand over less).
+    try:
+        source = (site.docs_dir / path).read_text("utf-8-sig")
+    except (OSError, UnicodeDecodeError):
+        source = extension._source or ""
+    assessed = build.assess(path, lambda: source)
+    extension._assessed = assessed
+    meta = getattr(extension._page, "meta", None)
+    return build.page_context(assessed, meta=meta if isinstance(meta, dict) else {}, resolve=None)
+
+
+_SAID: set[str] = set()
+
+
+def _say_once(error: QMSDataError) -> None:
+    """A site generator renders page after page: a problem with the site is said once, in
+    words (an exception would end every page's rendering in a traceback)."""
+    message = "\n".join(f"  {finding}" for finding in error.findings)
+    if message not in _SAID:
+        _SAID.add(message)
+        print(
+            "qmsdocs: error: cannot read the site's settings, so the pages are linked with "
+            f"the extension's defaults (`qmsdocs check` says the same):\n{message}",
+            file=sys.stderr,
+        )
+
+
+def _rendering_context(md: Markdown) -> Any:
+    """Zensical's rendering context (the page and the site's settings), if Zensical converts."""
+    for processor in md.preprocessors:
+        if getattr(processor, "name", None) == "rendering_context" and hasattr(processor, "page"):
+            return processor
+    return None
+
+
+class _TreeDone(Treeprocessor):
+    """Marks the end of the tree's processing: `toc` runs the postprocessors on each
+    heading's text before that, and a panel must never land in a heading."""
+
+    def __init__(self, md: Markdown, extension: QMSExtension) -> None:
+        super().__init__(md)
+        self.extension = extension
+
+    def run(self, root: etree.Element) -> None:
+        self.extension._whole = True
+
+
+class _SitePostprocessor(Postprocessor):
+    """Without the plugin, on a site with the plugin's options: what the plugin adds to a page
+    once it is rendered, added here. The placeholders the macros wrote are filled (from the
+    manual's verdict, drawn once), and a controlled page gets its document control panel and
+    revision history."""
+
+    def __init__(self, md: Markdown, extension: QMSExtension) -> None:
+        super().__init__(md)
+        self.extension = extension
+
+    def run(self, text: str) -> str:
+        extension = self.extension
+        site = extension._site
+        context = extension._standalone
+        page = context.current if context is not None else None
+        if site is None or page is None or page.generated or not extension._whole:
+            return text
+        extension._whole = False
+        from qmsdocs.pages import PLACEHOLDER_MARK
+        from qmsdocs.panels import document_panels, insert_panels
+
+        if PLACEHOLDER_MARK in text:
+            text, _ids = site.fill(page.src_path, text)
+        assessed = extension._assessed
+        if assessed is not None and assessed.document and site.build.options.document_header:
+            title = getattr(extension._page, "title", None) or assessed.title or ""
+            url = getattr(extension._page, "url", None) or ""
+            _view, header, history = document_panels(
+                site.build, assessed.document, str(title), str(url)
+            )
+            text = insert_panels(text, header, history)
+        return text
 
 
 def makeExtension(**kwargs: Any) -> QMSExtension:

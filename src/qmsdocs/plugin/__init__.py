@@ -34,13 +34,14 @@ from qmsdocs.plugin.build import Build
 from qmsdocs.plugin.config import QMSConfig
 from qmsdocs.plugin.exports import write_exports
 from qmsdocs.plugin.fillers import fill_pages, register_rows
-from qmsdocs.plugin.generated import STYLESHEET
+from qmsdocs.plugin.generated import STYLESHEET, add_to, check_conflicts, place_in_nav
 from qmsdocs.plugin.panels import add_document_panels
 from qmsdocs.plugin.redirects import announce_to_redirects
 from qmsdocs.plugin.report import report
 from qmsdocs.plugin.search import index_with
 from qmsdocs.plugin.sitepages import SitePages
 from qmsdocs.sources import source_problems, symlink_loops
+from qmsdocs.written import generated_paths
 
 if TYPE_CHECKING:
     import jinja2
@@ -82,9 +83,15 @@ class QMSPlugin(BasePlugin[QMSConfig]):
         self.build = Build.start(self.config, config)
         # A translated site's next language is built with this same config: the extension
         # of the last build goes, with its state.
+        # A `qmsdocs` entry of the site's own (there for Zensical, which runs no plugin) would
+        # link everything twice: the plugin's extension takes its place.
         config.markdown_extensions[:] = [
-            e for e in config.markdown_extensions if not isinstance(e, QMSExtension)
+            e
+            for e in config.markdown_extensions
+            if not isinstance(e, QMSExtension) and e not in _EXTENSION_NAMES
         ]
+        for name in _EXTENSION_NAMES:
+            config.mdx_configs.pop(name, None)
         # MkDocs accepts extension instances here, though its annotation says names.
         config.markdown_extensions.append(QMSExtension(self.build.context))  # type: ignore[arg-type]
         if STYLESHEET not in config.extra_css:
@@ -104,17 +111,18 @@ class QMSPlugin(BasePlugin[QMSConfig]):
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
         """Check the manual's files, then add the generated pages, exports and stylesheet."""
         build = self._build
+        _drop_written(files, Path(config.docs_dir))
         _check_files(files, Path(config.docs_dir))
-        build.generated.check_conflicts(files)
-        build.generated.add_to(files, config, build.editions, build.vocabulary, build.version)
+        check_conflicts(build.generated, files)
+        add_to(build.generated, files, config, build.editions, build.vocabulary, build.version)
         announce_to_redirects(config.plugins, files)
         return files
 
     def on_nav(self, nav: Navigation, *, config: MkDocsConfig, files: Files) -> Navigation:
         """Put the generated pages in a navigation section, unless `nav:` already places them."""
         build = self._build
-        build.generated.place_in_nav(
-            nav, config, files, build.editions, self.config.clause_pages_nav
+        place_in_nav(
+            build.generated, nav, config, files, build.editions, self.config.clause_pages_nav
         )
         return nav
 
@@ -130,8 +138,7 @@ class QMSPlugin(BasePlugin[QMSConfig]):
         build = self._build
         current, build.context.current = build.context.current, None
         src = page.file.src_uri
-        if current is not None and current.src_path == src and not current.generated:
-            build.records[src] = current.record
+        build.keep(current, src)
         # Placeholders in a page of the manual (written by the macros) are filled in on_env.
         if PLACEHOLDER_MARK in html and not build.generated.is_generated(src):
             build.dynamic.add(src)
@@ -163,6 +170,17 @@ class QMSPlugin(BasePlugin[QMSConfig]):
         if self.build is None:
             raise PluginError("qmsdocs: the plugin was used before MkDocs configured it")
         return self.build
+
+
+_EXTENSION_NAMES = ("qmsdocs", "qmsdocs.markdown_ext")
+
+
+def _drop_written(files: Files, docs_dir: Path) -> None:
+    """Leave out what `qmsdocs generate` wrote into the docs folder (for Zensical): the
+    plugin generates its own, and those pages are not the manual's."""
+    written = generated_paths(docs_dir)
+    for file in [f for f in files if f.generated_by is None and f.src_uri in written]:
+        files.remove(file)
 
 
 def _check_files(files: Files, docs_dir: Path) -> None:

@@ -15,7 +15,7 @@ from qmsdocs.documents import REQUIRABLE_FIELDS
 from qmsdocs.findings import QMSDataError
 from qmsdocs.labels import check_overrides
 
-__all__ = ["InsideDocs", "QMSConfig", "rules_from"]
+__all__ = ["InsideDocs", "PDFConfig", "QMSConfig", "rules_from"]
 
 SEVERITIES = ("error", "warning", "info", "ignore")
 
@@ -55,6 +55,37 @@ class InsideDocs(c.Type[str]):
         if self.page and not text.endswith(".md"):
             raise ValidationError(f"'{text}' must name a Markdown page (ending in .md)")
         return text
+
+
+class PDFConfig(base.Config):
+    """Options of `qmsdocs pdf`, the auditor's copy (`pdf:` under the plugin's options)."""
+
+    organisation = c.Optional(c.Type(str))
+    """The organisation named on the cover. Default: the part of `site_name` before " - "
+    (a site named "Larkfield Ltd - Quality Manual"), else none."""
+
+    title = c.Optional(c.Type(str))
+    """The manual's title on the cover and in the footers. Default: the rest of `site_name`."""
+
+    controlled = c.Type(bool, default=False)
+    """Whether each page says "Controlled copy" (true) or "Uncontrolled when printed" (the
+    command's `--controlled` / `--uncontrolled` decide for one copy)."""
+
+    glossary = c.Type(bool, default=True)
+    """Whether the copy ends with the glossary (`--glossary` / `--no-glossary`)."""
+
+    paper = c.Choice(("A4", "letter"), default="A4")
+    """The paper size."""
+
+    def validate(self) -> tuple[base.ConfigErrors, base.ConfigWarnings]:
+        # A misspelt option would silently print a copy that says something else.
+        failed, warnings = super().validate()
+        for key, message in warnings:
+            if message.startswith("Unrecognised configuration name"):
+                close = difflib.get_close_matches(key, sorted(self._schema_keys), n=1)
+                hint = f"; did you mean '{close[0]}'?" if close else ""
+                failed.append((key, ValidationError(f"unknown pdf option '{key}'{hint}")))
+        return failed, [w for w in warnings if not w[1].startswith("Unrecognised")]
 
 
 class QMSConfig(base.Config):
@@ -207,6 +238,10 @@ class QMSConfig(base.Config):
     `qmsdocs/labels/en.yml`). They replace the shipped wording in that language, or give the
     pages a language qmsdocs does not ship (labels you leave out stay English). The site's
     language is mkdocs-static-i18n's current language, else `theme.language`."""
+
+    # The auditor's PDF --------------------------------------------------------------------
+    pdf = c.SubConfig(PDFConfig)
+    """Options of `qmsdocs pdf` (`qmsdocs.pdf`): cover, copy status, glossary, paper."""
 
     # Findings --------------------------------------------------------------------------------
     checks = c.DictOfItems(c.Choice(SEVERITIES), default={})

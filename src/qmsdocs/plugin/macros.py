@@ -20,11 +20,16 @@ rendered (`env.page`). Nothing is looked up in `define_env`, which runs in the m
 `on_config`, possibly before qmsdocs has loaded its data; by the time pages render, every
 plugin is configured, so the order of the two plugins in `plugins:` does not matter.
 
+Zensical runs mkdocs-macros modules itself but no plugin: its `env.conf` is a plain mapping.
+The macros then work on the site as read from its mkdocs.yml (`qmsdocs.standalone`), with the
+plugin's options, as the Markdown extension does there.
+
 This module only adapts; what the macros write is decided by `qmsdocs.authoring.PageMacros`.
 """
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, cast
@@ -32,8 +37,11 @@ from typing import TYPE_CHECKING, cast
 from mkdocs.exceptions import PluginError
 
 from qmsdocs.authoring import PageMacros, SiteMacros
+from qmsdocs.findings import Finding, QMSDataError
 from qmsdocs.plugin import Build, QMSPlugin
 from qmsdocs.principles import builtin_principles
+from qmsdocs.sitebuild import SiteBuild
+from qmsdocs.standalone import Standalone, find_config, site_for
 
 if TYPE_CHECKING:
     from mkdocs.structure.pages import Page
@@ -43,7 +51,8 @@ __all__ = ["QMSMacroError", "define_env"]
 
 
 class QMSMacroError(PluginError):
-    """The macros cannot work: the qmsdocs plugin is not enabled."""
+    """The macros cannot work: the qmsdocs plugin is not enabled (or, without a plugin, the
+    site's mkdocs.yml cannot be read)."""
 
 
 class _Session:
@@ -74,8 +83,29 @@ class _Session:
             raise QMSMacroError("qmsdocs macros: the qmsdocs plugin has not been configured")
         return build
 
+    def standalone(self) -> Standalone | None:
+        """Under a site generator that runs the macros but no plugin (Zensical, whose `conf`
+        is a plain mapping): the site as read from its mkdocs.yml."""
+        conf = self.env.conf
+        # MkDocs' config is a mapping too, but never a plain dict.
+        if not isinstance(conf, dict) or hasattr(conf, "plugins"):
+            return None
+        root = conf.get("root_dir")
+        config_file = find_config(Path(root)) if root else None
+        if config_file is None:
+            raise QMSMacroError(f"qmsdocs macros: no mkdocs.yml in {root or 'the project'}")
+        try:
+            site = site_for(config_file)
+        except QMSDataError as error:
+            listed = "; ".join(str(finding) for finding in error.findings)
+            raise QMSMacroError(f"qmsdocs macros: {listed}") from None
+        if site is None:
+            raise QMSMacroError(f"qmsdocs macros: {config_file} is still being read")
+        return site
+
     def macros(self) -> PageMacros:
-        build = self.build()
+        standalone = self.standalone()
+        build: SiteBuild = standalone.build if standalone else self.build()
         context = build.context
         if self._site is None or self._site[0] is not context:
             site = SiteMacros(
@@ -84,22 +114,43 @@ class _Session:
                 matcher=context.matcher,
                 glossary_page=build.glossary_page,
                 principles=builtin_principles(),
-                report=build.report,
+                report=_print_finding if standalone else build.report,
                 page_exists=self._page_exists,
-                cite=build.cite,
+                # Read alone, a site's citations through macros are nobody's to record.
+                cite=build.cite if not standalone else lambda _reference: None,
             )
             self._site = (context, site)
-        page: Page = self.env.page
+        page = self.env.page
         if self._page is None or self._page[0] is not context or self._page[1] is not page:
-            macros = self._site[1].page(page.file.src_uri, _source(page))
+            if standalone is not None:
+                src = str(getattr(page, "path", ""))
+                source = _read(standalone.docs_dir / src)
+            else:
+                src, source = page.file.src_uri, _source(page)
+            macros = self._site[1].page(src, source)
             self._page = (context, page, macros)
         return self._page[2]
 
     def _page_exists(self, src_uri: str) -> bool:
+        standalone = self.standalone()
+        if standalone is not None:
+            return (standalone.docs_dir / src_uri).is_file()
         files = self.env.variables.get("files")  # set by mkdocs-macros in on_nav
         if files is not None:
             return files.get_file_from_path(src_uri) is not None
         return (Path(self.env.conf.docs_dir) / src_uri).is_file()
+
+
+def _print_finding(finding: Finding) -> None:
+    """A macro's finding where no build collects them: on the console, as the build would."""
+    print(f"qmsdocs: {finding.severity.value}: {finding}", file=sys.stderr)
+
+
+def _read(path: Path) -> str:
+    try:
+        return path.read_text("utf-8-sig")
+    except (OSError, UnicodeDecodeError):
+        return ""
 
 
 def _source(page: Page) -> str:

@@ -1,17 +1,16 @@
 """The document control panel and revision history of a controlled page (`on_page_content`).
 
 They are put into the page's HTML as soon as it is rendered: later would be too late for the
-search index and the table of contents. Rendered from the same overridable templates as the
-generated pages.
+search index and the table of contents. What they hold and where they go is the core's
+(`qmsdocs.panels`); this module adds what MkDocs needs: the search index's text and the anchors.
 """
 
 from __future__ import annotations
 
-import re
 from typing import TYPE_CHECKING
 
+from qmsdocs.panels import PANEL_IDS, document_panels, insert_panels
 from qmsdocs.plugin.search import document_search_html
-from qmsdocs.render import document_view
 
 if TYPE_CHECKING:
     from mkdocs.structure.pages import Page
@@ -21,30 +20,13 @@ if TYPE_CHECKING:
 
 __all__ = ["add_document_panels"]
 
-_H1_END_RE = re.compile(r"</h1>")
-
 
 def add_document_panels(build: Build, html: str, page: Page, document: DocumentControl) -> str:
     """The panel after the page's title (or at the top), the revision history at the end."""
-    view = document_view(
-        document,
-        str(page.title or ""),
-        page.file.url,
-        build.today,
-        build.options.review_warning_days,
-        build.git_dates.get(page.file.src_uri),
-        build.labels,
-    )
-    header = build.renderer.render("document-header.html", doc=view)
-    history = build.renderer.render("document-history.html", doc=view)
+    view, header, history = document_panels(build, document, str(page.title or ""), page.file.url)
     indexed_header, indexed_history = document_search_html(view, history, build.labels)
     build.search_text.swap(page.file.src_uri, header, indexed_header)
     build.search_text.swap(page.file.src_uri, history, indexed_history)
-    title_end = _H1_END_RE.search(html)
-    if title_end is not None and not html[: title_end.start()].strip().startswith("<p"):
-        html = html[: title_end.end()] + "\n" + header + html[title_end.end() :]
-    else:
-        html = header + "\n" + html
     if page.present_anchor_ids is not None:
-        page.present_anchor_ids |= {"document-control", "revision-history"}
-    return html + "\n" + history
+        page.present_anchor_ids |= PANEL_IDS
+    return insert_panels(html, header, history)

@@ -26,6 +26,7 @@ from qmsdocs.findings import Finding, QMSDataError
 from qmsdocs.plugin import QMSPlugin
 from qmsdocs.plugin.config import QMSConfig
 from qmsdocs.sources import symlink_loops
+from qmsdocs.written import generated_paths
 
 __all__ = ["LoadedSite", "load_site"]
 
@@ -61,10 +62,13 @@ class LoadedSite:
         return plugin.config if isinstance(plugin, QMSPlugin) else None
 
     def pages(self) -> list[tuple[str, Path]]:
-        """(docs-relative path, file) of each page the build renders, in MkDocs' order."""
+        """(docs-relative path, file) of each page of the manual the build renders, in
+        MkDocs' order; the pages `qmsdocs generate` wrote are not the manual's."""
+        written = generated_paths(self.docs_dir)
         return [
             (file.src_uri, Path(file.abs_src_path or self.docs_dir / file.src_uri))
             for file in self.files.documentation_pages()
+            if file.src_uri not in written
         ]
 
 

@@ -1,0 +1,377 @@
+"""Everything one build of a site knows, whatever builds it.
+
+The MkDocs plugin makes one per build (`qmsdocs.plugin.build.Build` adds what is MkDocs' own),
+and so do `qmsdocs generate` and the Markdown extension when it runs without the plugin
+(`qmsdocs.standalone`): the same catalogues, glossary, recogniser, layout and assessor, the same
+way of reading a page, the same verdict. No MkDocs import here.
+
+`SiteBuild` is also the small API the macros use (`qmsdocs.plugin.macros`): `catalogue`,
+`vocabulary`, `context`, `glossary_page`, `report` and `cite`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import jinja2
+
+from qmsdocs.assessment import Assessment, Assessor, PageAssessment, Rules, make_recognizer
+from qmsdocs.documents import today
+from qmsdocs.editions import Editions, load_editions
+from qmsdocs.findings import Finding, QMSDataError, Severity
+from qmsdocs.gitdates import git_last_changed
+from qmsdocs.glossary import load_site_vocabulary
+from qmsdocs.labels import Labels, base_language, load_labels, shipped_languages
+from qmsdocs.manual import FrontMatter
+from qmsdocs.markdown_ext import BuildContext, PageContext
+from qmsdocs.outputs import Outputs
+from qmsdocs.records import PageRecord, Reference
+from qmsdocs.render import Renderer
+from qmsdocs.senses import TermSenses, never_pattern
+from qmsdocs.standards import Catalogue
+from qmsdocs.terms import TermMatcher
+from qmsdocs.vocabulary import Vocabulary
+
+if TYPE_CHECKING:
+    from qmsdocs.plugin.config import QMSConfig
+
+__all__ = [
+    "VOCABULARY_LANGUAGE",
+    "SetupError",
+    "SiteBuild",
+    "page_language",
+    "rules_from",
+    "term_switches",
+    "untranslated",
+]
+
+# The language of the shipped vocabulary: terms are linked on pages written in it.
+VOCABULARY_LANGUAGE = "en"
+
+
+class SetupError(Exception):
+    """The site's data or options cannot be used; the message says what to do."""
+
+
+def rules_from(options: QMSConfig) -> Rules:
+    """The options that decide the verdict (`qmsdocs.plugin.config.rules_from`)."""
+    # Imported when called: the options' schema is MkDocs' config machinery, whose package
+    # imports this module.
+    from qmsdocs.plugin.config import rules_from as from_options
+
+    return from_options(options)
+
+
+@dataclass
+class SiteBuild:
+    """One build's data, what it has read of the manual so far, and its verdict.
+
+    Attributes:
+        options: The plugin's options.
+        editions: The manual's edition and the others loaded beside it.
+        vocabulary: ISO 9000 terms and the organisation's own.
+        context: What the Markdown extension shares across pages.
+        assessor: Reads each page's source for the verdict (`qmsdocs.assessment`).
+        generated: Where the generated files go.
+        data_files: The manual's own data files, for a live server to watch.
+        findings: Problems with the data (glossary files) and those the macros report.
+        pages: Each page of the manual, as the assessor read it.
+        records: What rendering each page added (anchors, terms used, rendering problems).
+        dynamic: Pages of the manual that hold placeholders (written by the macros).
+        labels: The words of the generated pages, in the site's language (`language`).
+    """
+
+    options: QMSConfig
+    editions: Editions
+    vocabulary: Vocabulary
+    context: BuildContext
+    assessor: Assessor
+    generated: Outputs
+    renderer: Renderer
+    today: dt.date
+    git_dates: dict[str, dt.date]
+    data_files: list[Path]
+    findings: list[Finding]
+    pages: dict[str, PageAssessment] = field(default_factory=dict)
+    records: dict[str, PageRecord] = field(default_factory=dict)
+    dynamic: set[str] = field(default_factory=set)
+    language: str = VOCABULARY_LANGUAGE  # the site's (`theme.language`)
+    labels: Labels = field(default_factory=lambda: load_labels(VOCABULARY_LANGUAGE))
+    assessment: Assessment | None = None
+    register: list[dict[str, Any]] = field(default_factory=list)  # made once concluded
+    cited: list[Reference] = field(default_factory=list)  # by the macros
+
+    @classmethod
+    def create(
+        cls,
+        options: QMSConfig,
+        *,
+        base_dir: Path,
+        docs_dir: Path,
+        language: str,
+        env: jinja2.Environment | None = None,
+        prefix: str = "",
+        **extra: Any,
+    ) -> Any:
+        """Load the catalogues and the glossary, once per build.
+
+        Arguments:
+            options: The plugin's validated options.
+            base_dir: The folder of mkdocs.yml (catalogue and glossary paths start there).
+            docs_dir: The docs folder (for git dates).
+            language: The site's language ("en", "de-CH").
+            env: The theme's Jinja environment, so that a site's overrides apply.
+            prefix: The docs folder the generated files go under ("": the options' paths).
+            extra: Fields of a subclass.
+
+        Raises:
+            SetupError: A catalogue or the glossary cannot be loaded, or an option names a
+                term the glossary does not have.
+        """
+        try:
+            editions = load_editions(
+                options.standard, options.editions, base_dir, options.confirmed
+            )
+        except QMSDataError as error:
+            raise SetupError(data_error_message("the catalogue", error)) from None
+        try:
+            vocabulary, findings, folder = load_site_vocabulary(
+                base_dir, options.glossary_dir, iso_terms=options.iso_terms
+            )
+        except QMSDataError as error:
+            raise SetupError(data_error_message("the glossary", error)) from None
+        data_files = [
+            path if path.is_absolute() else base_dir / path
+            for path in map(Path, (options.standard, *options.editions))
+            if path.suffix in (".yml", ".yaml")
+        ]
+        labels = load_labels(language, options.labels)
+        if labels.fallback:
+            findings = [*findings, untranslated(language)]
+        generated = Outputs.plan(options, editions, labels, prefix)
+        rules = rules_from(options)
+        recognizer = make_recognizer(editions, rules)
+        # One matcher per language the terms are in: a page is read with its language's terms.
+        languages = sorted({term.language for term in vocabulary} | {VOCABULARY_LANGUAGE})
+        matchers = {
+            language: TermMatcher([t for t in vocabulary if t.language == language])
+            for language in languages
+        }
+        context = BuildContext(
+            recognizer,
+            generated.layout,
+            vocabulary,
+            matchers.get(VOCABULARY_LANGUAGE) if options.link_terms != "off" else None,
+            generated.glossary_page,
+            options.tooltip_length,
+            senses=TermSenses(
+                vocabulary,
+                term_switches(vocabulary, options.term_links),
+                options.not_terms,
+            ),
+            matchers=matchers if options.link_terms != "off" else {},
+        )
+        return cls(
+            options,
+            editions,
+            vocabulary,
+            context,
+            Assessor(editions, rules, recognizer, vocabulary),
+            generated,
+            Renderer(env, labels),
+            today(),
+            git_last_changed(docs_dir) if options.git_dates else {},
+            [*data_files, *([folder] if folder is not None else [])],
+            list(findings),
+            language=language[:2].lower(),
+            labels=labels,
+            **extra,
+        )
+
+    # The macros' API ---------------------------------------------------------------------------
+
+    @property
+    def catalogue(self) -> Catalogue:
+        """The catalogue the manual is written against."""
+        return self.editions.primary
+
+    @property
+    def glossary_page(self) -> str | None:
+        """Docs path of the generated glossary (None: no glossary, no term links)."""
+        return self.generated.glossary_page
+
+    def report(self, finding: Finding) -> None:
+        """Report a finding from outside the build (the macros); it joins the build's report."""
+        self.findings.append(finding)
+
+    def cite(self, reference: Reference) -> None:
+        """Record a page's reference to a clause made by a macro (its source holds the call)."""
+        self.cited.append(reference)
+
+    # Page by page ------------------------------------------------------------------------------
+
+    def read_source(
+        self,
+        src: str,
+        source: Callable[[], str],
+        *,
+        meta: Mapping[str, Any],
+        resolve: Callable[[str], str | None] | None,
+        file: object = None,
+    ) -> PageContext:
+        """Read a page from its own source and say how the extension renders it.
+
+        Arguments:
+            src: The page's docs path.
+            source: Reads the page's source, front matter included (not called for a
+                generated page).
+            meta: The page's front matter as the site generator read it.
+            resolve: Under the plugin, the URL of a docs path relative to this page (links
+                are then deferred, see `qmsdocs.markdown_ext`); None: relative `.md` links.
+            file: The site generator's file of the page (a translation plugin's has a
+                `locale`).
+        """
+        if self.generated.is_generated(src):
+            return self.generated_context(src, resolve)
+        assessed = self.assess(src, source)
+        self.pages[src] = assessed
+        return self.page_context(assessed, meta=meta, resolve=resolve, file=file)
+
+    def generated_context(
+        self, src: str, resolve: Callable[[str], str | None] | None = None
+    ) -> PageContext:
+        """How the extension renders a generated page: its headings get their stable ids,
+        nothing on it is linked as the manual's own words."""
+        return PageContext(
+            src,
+            clause_page=self.generated.clause_pages.get(src),
+            generated=True,
+            heading_ids=self.generated.heading_ids.get(src, {}),
+            resolve=resolve,
+        )
+
+    def assess(self, src: str, source: Callable[[], str]) -> PageAssessment:
+        """A page of the manual as the gate reads it (a page that cannot be read says so)."""
+        try:
+            return self.assessor.page(src, source())
+        except (OSError, UnicodeDecodeError) as error:
+            assessed = PageAssessment(src, FrontMatter(src))
+            assessed.findings.append(
+                Finding("unreadable-page", f"cannot read the page: {error}", src)
+            )
+            return assessed
+
+    def page_context(
+        self,
+        assessed: PageAssessment,
+        *,
+        meta: Mapping[str, Any],
+        resolve: Callable[[str], str | None] | None,
+        file: object = None,
+    ) -> PageContext:
+        """How the extension renders a page of the manual, as its source was read."""
+        src = assessed.path
+        options = assessed.front.options
+        return PageContext(
+            src,
+            link_clauses=_first(options.link_clauses, self.options.link_clauses),
+            link_terms=_first(options.link_terms, self.options.link_terms),
+            resolve=resolve,
+            binding=assessed.binding,
+            not_terms=never_pattern(options.not_terms),
+            language=page_language(src, meta, self.language, file),
+        )
+
+    def keep(self, current: PageContext | None, src: str) -> None:
+        """Keep what rendering a page of the manual added (anchors, terms used)."""
+        if current is not None and current.src_path == src and not current.generated:
+            self.records[src] = current.record
+
+    @property
+    def verdict(self) -> Assessment:
+        """The manual's verdict; drawn once every page is rendered (see `conclude`)."""
+        if self.assessment is None:
+            raise RuntimeError("the verdict is drawn after every page is rendered")
+        return self.assessment
+
+    def conclude(self) -> Assessment:
+        """Draw the verdict from every page read, with the anchors rendering gave headings."""
+        for reference in self.cited:
+            if reference.page in self.pages:
+                self.pages[reference.page].references.append(reference)
+        self.assessment = self.assessor.manual(
+            self.pages.values(),
+            on=self.today,
+            anchors={path: record.headings for path, record in self.records.items()},
+        )
+        return self.assessment
+
+    def all_findings(self) -> list[Finding]:
+        """Every finding of the build: the data's, the manual's, rendering's, the macros'."""
+        rendering = [f for record in self.records.values() for f in record.findings]
+        return [*self.findings, *self.verdict.findings, *rendering]
+
+
+def untranslated(language: str) -> Finding:
+    """The site's language is one qmsdocs has no labels in: its generated pages are English."""
+    return Finding(
+        "untranslated-pages",
+        f"no words for the generated pages in the site's language '{language}': they are in "
+        "English",
+        hint="qmsdocs speaks "
+        + ", ".join(shipped_languages())
+        + f"; the plugin option `labels: {{{base_language(language) or language}: {{...}}}}` "
+        "gives the words in yours",
+        severity=Severity.INFO,
+    )
+
+
+def term_switches(vocabulary: Vocabulary, switches: Mapping[str, bool]) -> dict[str, bool]:
+    """`term_links` by term key; a name that is no term of the glossary cannot be used."""
+    keys: dict[str, bool] = {}
+    for name, value in switches.items():
+        term = vocabulary.get(name) or vocabulary.lookup(name)
+        if term is None:
+            hint = vocabulary.suggest(name)
+            raise SetupError(
+                f"qmsdocs: term_links: '{name}' is no term of the glossary"
+                + (f" ({hint})" if hint else "")
+            )
+        keys[term.key] = value
+    return keys
+
+
+def page_language(src: str, meta: Mapping[str, Any], site: str, file: object = None) -> str:
+    """The language a page is written in: front matter `lang` or `language`, the language
+    mkdocs-static-i18n gave its file (an untranslated page shown in another language's version
+    is still in its own), a language suffix (`page.de.md`) or folder (`de/page.md`) as i18n
+    plugins use them, else the site's (`theme.language`)."""
+    for key in ("lang", "language"):
+        value = meta.get(key)
+        if isinstance(value, str) and value.strip():
+            return value.strip().lower()[:2]
+    locale = getattr(file, "locale", None)
+    if isinstance(locale, str) and locale:
+        return locale.lower()[:2]
+    name = src.rsplit("/", 1)[-1]
+    parts = name.split(".")
+    if len(parts) >= 3 and len(parts[-2]) == 2 and parts[-2].isalpha():
+        return parts[-2].lower()
+    first = src.split("/", 1)[0]
+    if "/" in src and len(first) == 2 and first.isalpha() and first.islower():
+        return first
+    return site
+
+
+def _first(page_value: Any, site_value: Any) -> Any:
+    return site_value if page_value is None else page_value
+
+
+def data_error_message(what: str, error: QMSDataError) -> str:
+    lines = [f"qmsdocs: cannot load {what}:"]
+    lines += [f"  {finding}" for finding in error.findings]
+    return "\n".join(lines)
