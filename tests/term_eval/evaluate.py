@@ -4,8 +4,9 @@ The pages in `pages/` are realistic quality-management prose written for this pu
 sections, procedures, work instructions, audit checklists, policies, management-review minutes,
 release notes, bilingual pages). The `m` pages were written while the sense rules were being
 made, and the rules were adjusted to them; the `h` pages were written afterwards and held out.
-The `s` pages were written and labelled independently, by a writer who did not see the rules:
-their figures are the honest ones. Every place where a term
+The `s`, `t` and `u` pages were written and labelled independently, by writers who did not see
+the rules; the `u` pages have not been used to change any rule: their figures are the honest
+ones. A `?` label (the writer could not tell) counts neither way. Every place where a term
 of the ISO 9000 vocabulary could be read is labelled inline:
 
     ⟦+quality⟧ objectives     the ISO 9000 sense: a link is right here
@@ -166,6 +167,8 @@ def score(results: dict[str, PageResult], first: bool) -> Score:
         for index, start, end, key, sign in links:
             if sign == "+":
                 result.right += 1
+            elif sign == "?":
+                continue  # the writer could not tell: counted as neither right nor wrong
             else:
                 if sign == "-":
                     result.wrong += 1
