@@ -174,7 +174,7 @@ def test_a_site_never_links_its_phrases() -> None:
 
 def test_the_vocabulary_says_why_a_term_is_off() -> None:
     off = {t.key: t.link_note for t in VOCABULARY if not t.link}
-    assert set(off) == {"guide", "object", "grade", "system"}
+    assert set(off) == {"activity", "guide", "object", "grade", "system"}
     assert all(note and len(note) > 40 for note in off.values())
 
 
