@@ -209,14 +209,20 @@ def _unusable_data(what: str, error: QMSDataError) -> NoReturn:
     sys.exit(EXIT_UNUSABLE)
 
 
-def _read_manual(config_file: str) -> _Manual:
-    """Load mkdocs.yml as MkDocs does (the plugin's validated options, the pages it renders)
-    and draw the manual's verdict from its sources, as the build does."""
+def _config_path(config_file: str) -> Path:
+    """The mkdocs.yml a command was given, as a file or its folder; unusable if there is none."""
     path = Path(config_file)
     if path.is_dir():
         path = path / "mkdocs.yml"
     if not path.is_file():
         _unusable(f"{path}: no such file (give the path of mkdocs.yml or of its folder)")
+    return path
+
+
+def _read_manual(config_file: str) -> _Manual:
+    """Load mkdocs.yml as MkDocs does (the plugin's validated options, the pages it renders)
+    and draw the manual's verdict from its sources, as the build does."""
+    path = _config_path(config_file)
     try:
         site = load_site(path)
     except QMSDataError as error:
@@ -382,11 +388,7 @@ def generate(config_file: str, out: Path | None) -> None:
     from qmsdocs.generate import generate as write_generated
     from qmsdocs.standalone import Standalone
 
-    path = Path(config_file)
-    if path.is_dir():
-        path = path / "mkdocs.yml"
-    if not path.is_file():
-        _unusable(f"{path}: no such file (give the path of mkdocs.yml or of its folder)")
+    path = _config_path(config_file)
     try:
         site = Standalone.load(path, generating=True, out=out)
     except QMSDataError as error:

@@ -68,7 +68,12 @@ class WrittenFloat(float):
 
 
 class _LineLoader(_BaseLoader):  # type: ignore[misc, valid-type]
-    """Safe loader that records where each mapping, key and list item starts."""
+    """Safe loader that records where each mapping, key and list item starts, and the keys
+    given twice in one mapping: (key, first line, line)."""
+
+    def __init__(self, stream: str) -> None:
+        super().__init__(stream)
+        self.duplicates: list[tuple[str, int, int]] = []
 
     def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> LineDict:  # noqa: ARG002
         self._note_duplicates(node)
@@ -92,8 +97,7 @@ class _LineLoader(_BaseLoader):  # type: ignore[misc, valid-type]
                 continue
             line = key_node.start_mark.line + 1
             if key_node.value in first:
-                duplicates: list[tuple[str, int, int]] = self.__dict__.setdefault("duplicates", [])
-                duplicates.append((key_node.value, first[key_node.value], line))
+                self.duplicates.append((key_node.value, first[key_node.value], line))
             else:
                 first[key_node.value] = line
 
@@ -241,7 +245,7 @@ def parse_yaml(text: str, display: str, *, first_line: int = 1) -> Any:
         loader = _LineLoader(text)
         try:
             data = loader.get_single_data()
-            duplicates: list[tuple[str, int, int]] = loader.__dict__.get("duplicates", [])
+            duplicates = loader.duplicates
         finally:
             loader.dispose()
     except yaml.MarkedYAMLError as error:

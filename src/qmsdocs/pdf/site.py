@@ -26,7 +26,7 @@ from qmsdocs.findings import Finding, QMSDataError
 from qmsdocs.plugin import QMSPlugin
 from qmsdocs.plugin.config import PDFConfig
 from qmsdocs.plugin.generated import STYLESHEET
-from qmsdocs.plugin.siteconfig import load_site
+from qmsdocs.plugin.siteconfig import load_site, mkdocs_log
 
 if TYPE_CHECKING:
     from mkdocs.structure import StructureItem
@@ -150,29 +150,6 @@ class _Collector(BasePlugin):  # type: ignore[type-arg,no-untyped-call]
         return output
 
 
-class _Kept(logging.Handler):
-    def __init__(self) -> None:
-        super().__init__(logging.WARNING)
-        self.records: list[logging.LogRecord] = []
-
-    def emit(self, record: logging.LogRecord) -> None:
-        self.records.append(record)
-
-
-@contextlib.contextmanager
-def _mkdocs_log() -> Iterator[list[logging.LogRecord]]:
-    """What MkDocs and its plugins warn about during the build, instead of on stderr."""
-    kept = _Kept()
-    logger = logging.getLogger("mkdocs")
-    logger.addHandler(kept)
-    propagate, logger.propagate = logger.propagate, False
-    try:
-        yield kept.records
-    finally:
-        logger.removeHandler(kept)
-        logger.propagate = propagate
-
-
 def _severity(record: logging.LogRecord) -> str:
     return "error" if record.levelno >= logging.ERROR else "warning"
 
@@ -205,7 +182,7 @@ def build_site(config_file: Path, work_dir: Path) -> Iterator[BuiltSite]:
     config["site_dir"] = str(site_dir)
     collector = _Collector()
     config.plugins["qmsdocs-pdf-collector"] = collector
-    with _mkdocs_log() as log:
+    with mkdocs_log(silence=True) as log:
         try:
             build(config)
         except (Abort, MkDocsException, OSError) as error:

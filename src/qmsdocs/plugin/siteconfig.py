@@ -28,7 +28,7 @@ from qmsdocs.plugin.config import QMSConfig
 from qmsdocs.sources import symlink_loops
 from qmsdocs.written import generated_paths
 
-__all__ = ["LoadedSite", "load_site"]
+__all__ = ["LoadedSite", "load_site", "mkdocs_log"]
 
 
 @dataclass(frozen=True)
@@ -82,15 +82,20 @@ class _Kept(logging.Handler):
 
 
 @contextlib.contextmanager
-def _mkdocs_log() -> Iterator[list[logging.LogRecord]]:
-    """MkDocs' warnings and errors meanwhile, instead of on stderr."""
+def mkdocs_log(*, silence: bool = False) -> Iterator[list[logging.LogRecord]]:
+    """MkDocs' (and its plugins') warnings and errors meanwhile, kept for the caller to
+    report; with `silence`, kept instead of printed on stderr as well."""
     kept = _Kept()
     logger = logging.getLogger("mkdocs")
     logger.addHandler(kept)
+    propagate = logger.propagate
+    if silence:
+        logger.propagate = False
     try:
         yield kept.records
     finally:
         logger.removeHandler(kept)
+        logger.propagate = propagate
 
 
 def _unusable(config_file: Path, error: Exception, log: list[logging.LogRecord]) -> QMSDataError:
@@ -110,7 +115,7 @@ def load_site(config_file: Path) -> LoadedSite:
         QMSDataError: The configuration cannot be loaded, or the docs folder holds a symbolic
             link to a folder that contains it (MkDocs would list its files over and over).
     """
-    with _mkdocs_log() as log:
+    with mkdocs_log() as log:
         try:
             config = load_config(str(config_file))
         except (MkDocsException, OSError) as error:
