@@ -153,6 +153,45 @@ def kept(text: str, senses: TermSenses = SENSES) -> list[str]:
             "Das Audit prüft die Wirksamkeit der Prozesse — the audit checks the processes.",
             ["audit", "processes"],
         ),
+        ("Notre engagement / Our commitment", []),
+        # Imperatives before an adjective, verbs before "again", after "each X"
+        ("Record objective evidence for every finding.", ["objective evidence"]),
+        ("Do not adjust the program and test again.", []),
+        ("Each NCR records, at minimum:", []),
+        ("Every supplier documents its own controls.", ["supplier"]),
+        ("Each of the records is signed.", ["records"]),
+        # "Quality" inside a sentence, capitalised, is the department or a name
+        ("The technician raises an NC in the Quality log.", []),
+        ("Parts wait for Quality to sign them off.", []),
+        ("Quality is everyone's job.", ["Quality"]),
+        ("The monthly quality meeting looks at every NC.", []),
+        ("The visit is made by our quality technician.", []),
+        ("We rate suppliers on price and quality.", ["suppliers", "quality"]),
+        ('They name a department: "I\'m in inspection", "I work in quality".', []),
+        ("Defects found in inspection are recorded.", ["Defects", "inspection"]),
+        ("It is backed by management.", []),
+        ("It is an input to the management review.", ["management", "review"]),
+        # Capability is ISO's where measured
+        ("Two new capabilities are switched off by default.", []),
+        ("Process capability is calculated from stable data.", ["Process", "capability", "data"]),
+        ("The capability study showed a Cpk of 1.67.", ["capability"]),
+        # Everyday data and reviews
+        ("No data loss, and the data sheet is attached.", []),
+        ("App Store reviews are not complaints.", ["complaints"]),
+        # Metadata: labels and short values, a label before a date
+        (
+            "Owner: Production Manager\nProcess: Production and service provision\n"
+            "Last Review: 2026-02-03",
+            [],
+        ),
+        ("Version 3.1 · Owner: Superintendent Pharmacist ·\nReview due: 1 September", []),
+        ("Next review: 11 March 2026, 10:00.", []),
+        (
+            "Owner: QA\nScope: every supplier of parts, and the records we keep of them.",
+            ["supplier", "records"],
+        ),
+        # A name that wraps onto the next line
+        ("using the\nBranch Review template.", []),
     ],
 )
 def test_what_is_linked(text: str, linked: list[str]) -> None:

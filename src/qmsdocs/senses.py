@@ -74,7 +74,7 @@ _NOUN_AFTER_TO = _words(
 _AFTER_VERB = _words(
     """the a an all each every its their our your his her this these those how what whether why
     when where who whom any some them us him me it both whichever whatever everything nothing
-    anything something"""
+    anything something again"""
 )
 # What follows a noun that is not the term's own noun phrase: after any single-word term that
 # has no determiner of its own, one of these makes it a verb ("the lead quarantines it").
@@ -88,7 +88,8 @@ _PEOPLE = _words(
 # "Record actual values", "Review critical features".
 _IMPERATIVE_OBJECTS = _words(
     """actual critical relevant key incoming outgoing affected completed measured nonconforming
-    existing current changed returned received rejected"""
+    existing current changed returned received rejected objective real accurate complete full
+    open overdue outstanding"""
 )
 # Everyday phrases around a few terms (by key): a track record, a machining strategy, the real
 # test, the product of two numbers, a document management system (software).
@@ -98,9 +99,10 @@ _EVERYDAY_BEFORE = {
         "good bad poor strong excellent proven track clean perfect solid problem incident"
     ),
     "audit": _words("night"),  # a hotel's nightly closing of the accounts
-    "review": _words("guest online star app"),  # ratings on a website
+    "review": _words("guest online star app store"),  # ratings on a website
     "service": _words("professional"),  # a university's administration
-    "management": _words("facilities facility property waste"),
+    # ... and managers, the people ("backed by management"), which ISO would qualify
+    "management": _words("facilities facility property waste by"),
     "strategy": _words(
         """program programming machining merge branching test testing backup cutting tool
         toolpath caching deployment retry search"""
@@ -130,7 +132,18 @@ _EVERYDAY_AFTER_RE = {
         r"|pipeline|agents?|\d)"
     ),
     "audit": re.compile(r"[ \t\n]+(?:trail|trails|log|logs|logging)\b"),
-    "data": re.compile(r"[ \t\n]+(?:protection|centres?|centers?|loggers?)\b"),
+    # IT's data, a supplier's data sheet
+    "data": re.compile(
+        r"[ \t\n]+(?:protection|centres?|centers?|loggers?|loss|sheets?|breach|breaches|lakes?"
+        r"|warehouses?|pipelines?|science|scientists?)\b"
+    ),
+    # a meeting of the quality department, time spent well
+    "quality": re.compile(r"[ \t\n]+(?:meetings?|circles?|time)\b"),
+    # ISO's capability is what a process can be shown to achieve ("process capability", a
+    # capability study); "two new capabilities" of software, or a person's, is everyday.
+    "capability": re.compile(
+        r"(?![ \t\n]+(?:stud(?:y|ies)|ind(?:ex|ices|exes)|reports?|analys[ie]s|charts?)\b)"
+    ),
     # machine vision, not the organisation's aspiration
     "vision": re.compile(r"[ \t\n]+(?:systems?|cameras?|sensors?|inspection|checks?)\b"),
     # "for information", "for your information": a note, not the term
@@ -144,6 +157,8 @@ _EVERYDAY_AFTER_RE = {
 _EVERYDAY_BEFORE_RE = {
     "record": re.compile(r"\bsystems?[ \t\n]+of[ \t\n]+$|\b[Ff]or[ \t\n]+the[ \t\n]+$")
 }
+# The measured capability of a process or machine is ISO's, whatever follows.
+_SIGNALLED_BEFORE = {"capability": _words("process machine gauge gage measurement production")}
 # Before an adjective and never before its noun: "we try to be objective".
 _ADJECTIVES = {
     "objective": _words(
@@ -155,6 +170,10 @@ _ADJECTIVES = {
 _DEPARTMENTS = _words(
     """purchasing production engineering sales finance hr logistics maintenance it operations
     procurement manufacturing marketing warehouse dispatch shipping"""
+)
+# Where people say which department they belong to: "I work in inspection", "I'm in quality".
+_WORK_IN_RE = re.compile(
+    r"\b(?:works?|worked|working|[Ii]['’]m|[Ii] am|we['’]re|we are)[ \t\n]+in[ \t\n]+$"
 )
 # Verbs of an interface before a capitalised word: "press Release", "click Review".
 _INTERFACE_VERBS = _words("press click tap select choose hit")
@@ -168,7 +187,8 @@ _ROLES = _words(
     """manager managers owner owners officer officers coordinator coordinators representative
     representatives director directors engineer engineers champion champions administrator
     administrators lead leads steward stewards analyst analysts specialist specialists
-    supervisor supervisors"""
+    supervisor supervisors technician technicians inspector inspectors assistant assistants
+    adviser advisers advisor advisors controller controllers clerk clerks"""
 )
 # ... and, capitalised, the bodies people belong to ("Architecture Review Board").
 _BODIES = _words(
@@ -204,6 +224,13 @@ _FOREIGN_HINT_RE = re.compile(
     re.IGNORECASE,
 )
 _ENGLISH = _words("""the and of to is are for with that this we be by on or it as in our from""")
+# Right before a term, a word of another language that English never puts there: "Notre
+# engagement", "das Feedback", "el servicio".
+_FOREIGN_BEFORE = (
+    (_GERMAN | _FRENCH | _SPANISH)
+    - _ENGLISH
+    - _words("""die den par plus con son al un lo se es sie ce y la le""")
+)
 
 # What a word after a term must be for any rule on it to apply: most are let go at once.
 _STATUS_WORDS = _words("status state label column field tab button menu option")
@@ -216,6 +243,10 @@ _EVERYDAY_KEYS |= frozenset(_EVERYDAY_BEFORE_RE) | frozenset(_ADJECTIVES) | {"qu
 _SUBJECTS = _PEOPLE | _ROLES | _BODIES | _words("buyer operator inspector technician setter")
 _PATH_SEPARATORS = ("→", "->", "»", "›", " > ", "⇒")
 _SENTENCE_MARKS = frozenset(".!?:;\n([*>•")
+# ... the same, but for a line break: prose wraps its lines inside a sentence.
+_BREAKS = _SENTENCE_MARKS - {"\n"}
+# ... and a quotation opening.
+_OPENING_MARKS = _BREAKS | {'"', "“", "'", "‘"}
 _WORD_RE = re.compile(r"[^\W\d_][\w'’-]*")
 # A standard's title after its designation: "ISO 9001:2015 — Quality management systems —".
 _STANDARD_TITLE_RE = re.compile(
@@ -370,18 +401,34 @@ class _Judge:
                 return False
         if prev_lower in _INTERFACE_VERBS and text[start].isupper():
             return False
+        if prev_lower in _FOREIGN_BEFORE:
+            return False
+        if (
+            prev_lower == "in"
+            and first == last
+            and _WORK_IN_RE.search(text, max(0, start - 20), start)
+        ):
+            return False  # "I work in inspection": a department
         if key in _EVERYDAY_KEYS:
             if prev_lower in _EVERYDAY_BEFORE.get(key, ()):
                 return False
             everyday = _EVERYDAY_AFTER_RE.get(key)
-            if everyday is not None and everyday.match(text, end):
+            if (
+                everyday is not None
+                and everyday.match(text, end)
+                and prev_lower not in _SIGNALLED_BEFORE.get(key, ())
+            ):
                 return False
             everyday = _EVERYDAY_BEFORE_RE.get(key)
             if everyday is not None and everyday.search(text[max(0, start - 30) : start]):
                 return False
             if prev_lower in _ADJECTIVES.get(key, ()):
                 return False
-            if key == "quality" and _a_department(parts, first, last, prev_lower, next_lower):
+            if key == "quality" and (
+                _a_department(parts, first, last, prev_lower, next_lower)
+                # "in the Quality log", "sent to Quality": the department, in every sample
+                or (text[start].isupper() and previous and not _opens(parts[2 * first]))
+            ):
                 return False
         capital = text[start].isupper()
         if capital and _inside_a_name(parts, first, last, previous, following):
@@ -414,6 +461,11 @@ def _simple(gap: str) -> bool:
     return not gap.strip() and gap.count("\n") <= 1
 
 
+def _opens(gap: str) -> bool:
+    """A gap that ends a sentence or opens a list item, a parenthesis or a quotation."""
+    return any(mark in gap for mark in _OPENING_MARKS)
+
+
 def _word_before(parts: list[str], index: int) -> str:
     if index == 0 or not _simple(parts[2 * index]):
         return ""
@@ -443,6 +495,13 @@ def _verb(parts: list[str], first: int, previous: str, following: str) -> bool:
     if previous == "to":
         earlier = _word_before(parts, first - 1).lower()
         return earlier not in _NOUN_AFTER_TO
+    if (
+        previous
+        and _plural(word)
+        and _word_before(parts, first - 1).lower() in ("each", "every")
+        and previous not in _DETERMINERS
+    ):
+        return True  # "Each NCR records": after "each" a noun is singular, so this is a verb
     if following in _AFTER_VERB and previous not in _DETERMINERS:
         return True
     gap = parts[2 * first]
@@ -546,7 +605,7 @@ def _inside_a_name(parts: list[str], first: int, last: int, previous: str, follo
             return True
     if previous[:1].isupper() and first >= 1:
         gap = parts[2 * (first - 1)]
-        opens = first == 1 or any(mark in gap for mark in _SENTENCE_MARKS) or "-" in gap
+        opens = first == 1 or any(mark in gap for mark in _BREAKS) or "-" in gap
         if not opens:
             return True
     return (
@@ -588,20 +647,55 @@ def _only_names(text: str) -> bool:
 
 
 def _label_lines(text: str) -> list[tuple[int, int]]:
-    """The labels of metadata, as spans of `text`: of a block of two or more "Label: value"
-    lines, and of a line that holds two or more ("Auditor: ____  Auditee: Cell 3")."""
+    """The metadata of a block, as spans of `text`.
+
+    Metadata are the fields of a block with two or more of them, each at the start of a line
+    or set apart by "·", "|" or "•" ("Owner: QA · Review due: 1 May"), and the fields of a
+    line that holds two or more ("Auditor: ____  Auditee: Cell 3"): their labels, and their
+    values when short ("Process: Production and service provision"; a sentence after a label
+    is prose). A label alone on its line is metadata when a date or number follows it ("Next
+    review: 11 March 2026").
+    """
     spans: list[tuple[int, int]] = []
-    starts: list[tuple[int, int]] = []
+    apart: list[tuple[int, int, int]] = []  # label start, label end, value end
     offset = 0
     for line in text.split("\n"):
+        fields = [(m.start(), m.end()) for m in _FIELD_RE.finditer(line)]
         label = _LABEL_LINE_RE.match(line)
-        if label is not None:
-            starts.append((offset, offset + label.end()))
-        fields = list(_FIELD_RE.finditer(line))
+        if label is not None and (not fields or fields[0][0] >= label.end()):
+            fields.insert(0, (0, label.end()))
+        # A field's value runs to the next field's label, or to the end of the line.
+        ends = [begin for begin, _end in fields[1:]] + [len(line)] if fields else []
+        placed = [
+            (offset + a, offset + b, offset + c) for (a, b), c in zip(fields, ends, strict=True)
+        ]
         if len(fields) >= 2:
-            spans += [(offset + m.start(), offset + m.end()) for m in fields]
+            spans += _field_spans(text, placed)
+        for field, (begin, _end) in zip(placed, fields, strict=True):
+            if begin == 0 or _FIELD_APART_RE.search(line, 0, begin):
+                apart.append(field)
+        if label is not None and len(fields) == 1 and _NUMBER_VALUE_RE.match(line, label.end()):
+            spans.append((offset, offset + label.end()))
         offset += len(line) + 1
-    return spans + (starts if len(starts) >= 2 else [])
+    if len(apart) >= 2:
+        spans += _field_spans(text, apart)
+    return spans
+
+
+def _field_spans(text: str, fields: list[tuple[int, int, int]]) -> list[tuple[int, int]]:
+    """A field's label, and its value when it is a short one."""
+    spans = []
+    for begin, label_end, value_end in fields:
+        value = text[label_end:value_end]
+        short = len(value.split()) <= _SHORT_VALUE_WORDS and not _SENTENCE_IN_RE.search(value)
+        spans.append((begin, value_end if short else label_end))
+    return spans
+
+
+_SHORT_VALUE_WORDS = 6
+_FIELD_APART_RE = re.compile(r"[·|•][ \t*_]*$")
+_NUMBER_VALUE_RE = re.compile(r"[ \t*_]*\d")
+_SENTENCE_IN_RE = re.compile(r"[.!?;,][ \t]+\S")
 
 
 # Where one sentence ends and the next begins, in a block that mixes languages sentence by
@@ -644,10 +738,3 @@ def _language_of(text: str) -> str:
             return "other"
         most = max(most, count)
     return "en" if english >= 2 and english > most else ""
-    words = [w.lower() for w in _WORD_RE.findall(text[:2000])]
-    english = sum(1 for w in words if w in _ENGLISH)
-    for language in _OTHER_LANGUAGES:
-        count = sum(1 for w in words if w in language and w not in _ENGLISH)
-        if count >= 2 and count > english:
-            return True
-    return False

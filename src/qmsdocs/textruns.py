@@ -23,10 +23,12 @@ from markdown.util import AtomicString
 __all__ = ["SKIP_TAGS", "Link", "Run", "Segment", "insert_links", "iter_runs", "prose_of"]
 
 # Elements whose content is never prose to link: code, existing links, headings, and the
-# elements other extensions have already given a meaning.
+# elements other extensions have already given a meaning. A link inside a tab's label or a
+# collapsible block's summary would be followed where the reader meant to open it.
 SKIP_TAGS = frozenset(
     {"a", "abbr", "code", "pre", "kbd", "samp", "script", "style", "textarea", "svg", "math"}
     | {"h1", "h2", "h3", "h4", "h5", "h6", "button", "select", "option", "title"}
+    | {"label", "summary", "legend"}
 )
 # Skipped elements whose text still reads as part of the sentence: an abbreviation for "ISO"
 # must not hide that "ISO 13485 clause 7.3" cites ISO 13485. Their text is never linked.
