@@ -192,6 +192,14 @@ def kept(text: str, senses: TermSenses = SENSES) -> list[str]:
         ),
         # A name that wraps onto the next line
         ("using the\nBranch Review template.", []),
+        # Imperatives before a number, a service centre, traffic management, scrap metal,
+        # information security
+        ("Sensor mats: test two at random.", []),
+        ("Units are repaired only at our service centre.", []),
+        ("The traffic management procedure still applies.", ["procedure"]),
+        ("The scrap metal bin is emptied weekly.", []),
+        ("We talk to an information security firm.", []),
+        ("Information is shared on a need-to-know basis.", ["Information"]),
     ],
 )
 def test_what_is_linked(text: str, linked: list[str]) -> None:

@@ -4,10 +4,11 @@ The pages in `pages/` are realistic quality-management prose written for this pu
 sections, procedures, work instructions, audit checklists, policies, management-review minutes,
 release notes, bilingual pages). The `m` pages were written while the sense rules were being
 made, and the rules were adjusted to them; the `h` pages were written afterwards and held out.
-The `s`, `t` and `u` pages were written and labelled independently, by writers who did not see
-the rules; the `u` pages have not been used to change any rule: their figures are the honest
-ones. A `?` label (the writer could not tell) counts neither way. Every place where a term
-of the ISO 9000 vocabulary could be read is labelled inline:
+The `s`, `t`, `u` and `v` pages were written and labelled independently, by writers who did
+not see the rules, one set after the other; each set's figures when it arrived are the honest
+ones for text the rules had never seen (the README lists them), and the rules were then
+improved on the patterns it showed. A `?` label (the writer could not tell) counts neither
+way. Every place where a term of the ISO 9000 vocabulary could be read is labelled inline:
 
     ⟦+quality⟧ objectives     the ISO 9000 sense: a link is right here
     the ⟦-Quality⟧ Manager     not the ISO sense: a link is wrong here
