@@ -680,7 +680,8 @@ def _label_lines(text: str) -> list[tuple[int, int]]:
         if len(fields) >= 2:
             spans += _field_spans(text, placed)
         for field, (begin, _end) in zip(placed, fields, strict=True):
-            if begin == 0 or _FIELD_APART_RE.search(line, 0, begin):
+            # Only the few characters before the label: a line may be a megabyte of fields.
+            if begin == 0 or _FIELD_APART_RE.search(line, max(0, begin - 12), begin):
                 apart.append(field)
         if label is not None and len(fields) == 1 and _NUMBER_VALUE_RE.match(line, label.end()):
             spans.append((offset, offset + label.end()))
