@@ -51,6 +51,7 @@ _CATALOGUE_FIELDS = {
     "provisional",
     "note",
     "translations",
+    "sources",
 }
 # A language code: "de", "fr", "pt-BR".
 _LANGUAGE_RE = re.compile(r"[a-z]{2}(?:[-_][A-Za-z]{2})?")
@@ -114,6 +115,8 @@ class Catalogue:
         provisional: True while the catalogue's facts are not confirmed.
         translations: The clause titles in other languages, by language and clause id (the
             titles of a national edition: "7.5.3" -> "Lenkung dokumentierter Information").
+        sources: Where the catalogue's numbers and headings were checked, each described in
+            words ("a certification body's page listing the clauses").
     """
 
     id: str
@@ -127,6 +130,7 @@ class Catalogue:
     translations: Mapping[str, Mapping[str, str]] = field(
         default_factory=dict, repr=False, compare=False
     )
+    sources: tuple[str, ...] = field(default=(), repr=False, compare=False)
     _by_id: dict[str, Clause] = field(init=False, repr=False, compare=False)
     _children: dict[str | None, tuple[Clause, ...]] = field(init=False, repr=False, compare=False)
 
@@ -282,9 +286,15 @@ class Catalogue:
 
 
 def builtin_catalogue_ids() -> list[str]:
-    """Ids of the catalogues shipped with qmsdocs."""
+    """Ids of the catalogues shipped with qmsdocs, in the order of the standards' numbers and
+    editions: "iso9001-2015", "iso9001-2026", "iso14001-2015", ..."""
     folder = resources.files(__name__)
-    return sorted(p.name[:-4] for p in folder.iterdir() if p.name.endswith(".yml"))
+    return sorted((p.name[:-4] for p in folder.iterdir() if p.name.endswith(".yml")), key=_numeric)
+
+
+def _numeric(text: str) -> list[tuple[int, str]]:
+    """A sort key that compares the numbers in a text as numbers: 9001 before 14001."""
+    return [(int(part), "") if part.isdigit() else (-1, part) for part in re.split(r"(\d+)", text)]
 
 
 def load_builtin_catalogue(catalogue_id: str) -> Catalogue:
@@ -388,6 +398,7 @@ def load_catalogue(path: Path, display: str | None = None) -> Catalogue:
         "a catalogue must be a mapping with 'id', 'standard' and 'clauses'",
     )
     meta, aliases = _catalogue_fields(data, problem)
+    sources = _catalogue_sources(data, problem)
     raw_clauses = data.get("clauses")
     if not isinstance(raw_clauses, list) or not raw_clauses:
         problem("missing-field", "'clauses' must be a non-empty list", line_of(data, "clauses"))
@@ -413,6 +424,7 @@ def load_catalogue(path: Path, display: str | None = None) -> Catalogue:
         clauses=tuple(clauses),
         source=name,
         provisional=bool(data.get("provisional", False)),
+        sources=sources,
     )
     # A catalogue file may bring its clause titles in other languages.
     raw = data.get("translations")
@@ -448,6 +460,22 @@ def _catalogue_fields(data: dict[Any, Any], problem: Problems) -> tuple[dict[str
         problem("bad-field", "'aliases' must be a list of texts", line_of(data, "aliases"))
         aliases = []
     return meta, [a.strip() for a in aliases]
+
+
+def _catalogue_sources(data: dict[Any, Any], problem: Problems) -> tuple[str, ...]:
+    """The optional `sources`: where the numbers and headings were checked, each a text."""
+    raw = data.get("sources")
+    if raw is None:
+        return ()
+    if not isinstance(raw, list) or not all(isinstance(s, str) and s.strip() for s in raw):
+        problem(
+            "bad-field",
+            "'sources' must be a list of non-empty texts",
+            line_of(data, "sources"),
+            "describe each source in words, one text per source",
+        )
+        return ()
+    return tuple(" ".join(s.split()) for s in raw)
 
 
 def _check_tree(clauses: list[Clause], problem: Problems) -> None:
