@@ -34,6 +34,7 @@ from qmsdocs.coverage import Coverage, compute_coverage
 from qmsdocs.documents import DEFAULT_REQUIRED, DocumentControl, check_documents, today
 from qmsdocs.editions import Editions
 from qmsdocs.findings import Finding, Severity
+from qmsdocs.harmonized import same_clause
 from qmsdocs.manual import (
     FrontMatter,
     HeadingCitation,
@@ -56,6 +57,7 @@ from qmsdocs.scopes import (
 )
 from qmsdocs.sections import Sections
 from qmsdocs.sourcefiles import LineLocator, mask_code, split_front_matter
+from qmsdocs.standards import Catalogue
 from qmsdocs.transition import carry_declarations, carry_exclusions
 from qmsdocs.vocabulary import Vocabulary
 
@@ -110,8 +112,8 @@ class PageAssessment:
         declarations: Clauses it addresses: front matter, then headings (by line).
         references: Clauses its prose cites (never coverage).
         findings: The problems found on the page.
-        named: Subclauses of what it declares that it names by title (looked for only on a
-            page that declares a clause with subclauses; `qmsdocs.mentions`).
+        named: Per standard, subclauses of what it declares that it names by title (looked for
+            only on a page that declares a clause with subclauses; `qmsdocs.mentions`).
         binding: What the page as a whole is about (`qmsdocs.scopes.page_binding`); the
             renderer binds the page's numbers from it, as this reading does.
         unlinked: Citations bound to no loaded catalogue (another standard, another
@@ -125,7 +127,7 @@ class PageAssessment:
     declarations: list[Declaration] = field(default_factory=list)
     references: list[Reference] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)
-    named: frozenset[str] = frozenset()
+    named: dict[str, frozenset[str]] = field(default_factory=dict)
     binding: Binding | None = None
     unlinked: list[Unlinked] = field(default_factory=list)
 
@@ -184,7 +186,8 @@ class Assessment:
 def make_recognizer(editions: Editions, rules: Rules) -> Recognizer:
     """The clause recogniser for a manual: its editions, the other standards it may name."""
     known = load_known_standards(rules.other_standards)
-    return Recognizer(editions.catalogues, editions.correspondences, known)
+    standards = [c.id for c in editions.standards]
+    return Recognizer(editions.catalogues, editions.correspondences, known, standards)
 
 
 class Assessor:
@@ -208,7 +211,7 @@ class Assessor:
         self.rules = rules or Rules()
         self.recognizer = recognizer or make_recognizer(editions, self.rules)
         self.vocabulary = vocabulary
-        self._titles = TitleIndex(editions.primary)
+        self._titles = {c.id: TitleIndex(c) for c in editions.standards}
 
     def page(self, path: str, text: str) -> PageAssessment:
         """Read one page: `path` docs-relative, `text` its whole source."""
@@ -227,11 +230,11 @@ class Assessor:
         sections = Sections(prose, body_line, [(h.line, h.level) for h in result.headings])
         blocks = prose_blocks(prose, [h.line - body_line for h in result.headings])
         labels = self._labels(prose, blocks)
-        scopes = self._scopes(result, labels, bool(front.clauses))
+        scopes = self._scopes(result, labels, {d.catalogue for d in front.clauses})
         headings = self._heading_declarations(result, sections, scopes)
         if headings and scopes.lead == self.recognizer.site_default:
             # A page that addresses clauses by its headings is about the manual's standard.
-            scopes = self._scopes(result, labels, True)
+            scopes = self._scopes(result, labels, {self.editions.primary.id})
         result.declarations = [
             *(
                 replace(d, words=sections.page.words, prompted=sections.page.prompted)
@@ -240,10 +243,14 @@ class Assessor:
             *headings,
         ]
         self._read_prose(result, body, prose, body_line, blocks, scopes)
-        if any(self._has_subclauses(d.clause) for d in result.declarations):
-            result.named = frozenset(
-                self._titles.named_in(prose + "\n" + "\n".join(h.text for h in result.headings))
-            )
+        parents = {d.catalogue for d in result.declarations if self._has_subclauses(d)}
+        if parents:
+            text = prose + "\n" + "\n".join(h.text for h in result.headings)
+            result.named = {
+                standard: frozenset(titles.named_in(text))
+                for standard, titles in self._titles.items()
+                if standard in parents
+            }
         # The front matter's data is kept only while it is read: a large manual has many pages.
         front.data = {}
         return result
@@ -264,7 +271,7 @@ class Assessor:
         return labels
 
     def _scopes(
-        self, page: PageAssessment, labels: dict[int | None, Binding], declares: bool
+        self, page: PageAssessment, labels: dict[int | None, Binding], declares: set[str]
     ) -> PageScopes:
         """What each part of the page is about (`qmsdocs.scopes`); sets `page.binding`."""
         title = page.front.data.get("title")
@@ -278,9 +285,12 @@ class Assessor:
             self.recognizer, page.binding, [(h.level, h.text) for h in page.headings], labels
         )
 
-    def _has_subclauses(self, clause: str) -> bool:
-        catalogue = self.editions.primary
-        return clause in catalogue and not catalogue.is_leaf(clause)
+    def _has_subclauses(self, declaration: Declaration) -> bool:
+        catalogue = next(
+            (c for c in self.editions.standards if c.id == declaration.catalogue), None
+        )
+        clause = declaration.clause
+        return catalogue is not None and clause in catalogue and not catalogue.is_leaf(clause)
 
     def _heading_declarations(
         self, page: PageAssessment, sections: Sections, scopes: PageScopes
@@ -465,7 +475,7 @@ class Assessor:
         exclusions = [e for page in by_path.values() for e in page.front.exclusions]
         references = [r for page in by_path.values() for r in page.references]
         carried = self.editions.loaded_correspondences()
-        primary = self.editions.primary.id
+        claimed = [c.id for c in self.editions.standards]
         # Each edition's coverage: its own declarations, and those of the other editions that
         # the correspondence carries over (a page addressing 2015 10.3 addresses 2026 10.1).
         coverages = {
@@ -477,22 +487,39 @@ class Assessor:
                 parent_covers_children=self.rules.parent_covers_children,
                 count_drafts=self.rules.count_drafts,
                 publish_drafts=self.rules.publish_drafts,
-                mentions=_mentions(by_path.values(), primary) if edition.id == primary else None,
+                mentions=(
+                    _mentions(by_path.values(), edition, self.editions.standards)
+                    if edition.id in claimed
+                    else None
+                ),
+                qualified=self.editions.several and edition.id in claimed,
             )
             for edition in self.editions.catalogues
         }
         findings = [f for page in by_path.values() for f in page.findings]
         documents = [p.document for p in by_path.values() if p.document is not None]
         findings += check_documents(documents, on or today(), self.rules.review_warning_days)
-        findings += coverages[self.editions.primary.id].findings
+        # Every standard the manual claims has the same gate; a report lists one standard's
+        # clauses after the other's, in the order `standards:` gives them.
+        for rank, standard in enumerate(claimed):
+            findings += [
+                replace(f, order=f.order + rank * _RANK) if rank and not f.path else f
+                for f in coverages[standard].findings
+            ]
         if self.rules.gate_editions == "all":
             for other in self.editions.others:
+                if other.id in claimed:
+                    continue
                 findings += [
                     replace(f, message=f"{other.label}: {f.message}")
                     for f in coverages[other.id].findings
                     if f.code == "missing-clause"
                 ]
         return Assessment(self.editions, by_path, coverages, findings)
+
+
+# Above any clause's position in its catalogue.
+_RANK = 1_000_000
 
 
 def _ambiguous(citation: Citation, binding: Binding, path: str, line: int) -> Finding:
@@ -506,13 +533,27 @@ def _ambiguous(citation: Citation, binding: Binding, path: str, line: int) -> Fi
     )
 
 
-def _mentions(pages: Iterable[PageAssessment], catalogue: str) -> dict[str, set[str]]:
-    """Per page, the clauses of `catalogue` it names: cites, declares or names by title."""
+def _mentions(
+    pages: Iterable[PageAssessment], catalogue: Catalogue, standards: Sequence[Catalogue] = ()
+) -> dict[str, set[str]]:
+    """Per page, the clauses of `catalogue` it names: cites, declares or names by title. In a
+    manual of several `standards`, naming a clause they share names it in each ("7.5.2" on a
+    page that declares "all:7.5")."""
+    others = [c for c in standards if c.id != catalogue.id]
+
+    def named(item: Reference | Declaration) -> bool:
+        if item.catalogue == catalogue.id:
+            return True
+        return any(
+            item.catalogue == other.id and same_clause(catalogue, other, item.clause)
+            for other in others
+        )
+
     return {
         page.path: {
-            *page.named,
-            *(r.clause for r in page.references if r.catalogue == catalogue),
-            *(d.clause for d in page.declarations if d.catalogue == catalogue),
+            *page.named.get(catalogue.id, ()),
+            *(r.clause for r in page.references if named(r)),
+            *(d.clause for d in page.declarations if named(d)),
         }
         for page in pages
     }

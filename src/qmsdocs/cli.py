@@ -19,7 +19,7 @@ from typing import Any, NoReturn
 import click
 
 from qmsdocs.checker import SourceReading, check_sources
-from qmsdocs.coverage import Summary
+from qmsdocs.coverage import Coverage, Summary
 from qmsdocs.documents import source_date_findings
 from qmsdocs.editions import Editions, load_editions
 from qmsdocs.explain import explanation_data, explanation_lines
@@ -40,7 +40,7 @@ from qmsdocs.findings import (
     report_lines,
 )
 from qmsdocs.glossary import load_site_vocabulary
-from qmsdocs.plugin.config import rules_from
+from qmsdocs.plugin.config import claimed_standards, rules_from
 from qmsdocs.plugin.siteconfig import load_site
 from qmsdocs.scaffold import pending_data, pending_lines
 from qmsdocs.standards import Catalogue, Clause, builtin_catalogue_ids, resolve_catalogue
@@ -233,7 +233,9 @@ def _read_manual(config_file: str) -> _Manual:
     if options is None:
         _unusable(f"{path}: the qmsdocs plugin is not enabled (add it under plugins:)")
     try:
-        editions = load_editions(options.standard, options.editions, path.parent, options.confirmed)
+        editions = load_editions(
+            claimed_standards(options), options.editions, path.parent, options.confirmed
+        )
     except QMSDataError as error:
         _unusable_data("cannot load the catalogue", error)
     try:
@@ -288,6 +290,14 @@ def check(config_file: str, fmt: str, strict: bool) -> None:
             "errors": len(errors),
             "warnings": len(warnings),
             "missing": [c.id for c in coverage.missing()],
+            "standards": [
+                {
+                    "catalogue": c.catalogue.id,
+                    "complete": c.complete,
+                    "missing": [m.id for m in c.missing()],
+                }
+                for c in _claimed_coverages(manual)
+            ],
             "pending": pending_data(manual.reading),
             "summary": coverage_data(coverage, _info(manual), "qmsdocs check")["summary"],
             "findings": [
@@ -307,7 +317,9 @@ def check(config_file: str, fmt: str, strict: bool) -> None:
         for severity, text in report_lines(manual.findings):
             click.echo(f"{severity.value}: {text}")
         pages = manual.reading.pages
-        click.echo(f"{manual.catalogue.label}: {_summary_line(overall)}, in {pages} pages.")
+        for claimed in _claimed_coverages(manual):
+            line = _summary_line(claimed.summary())
+            click.echo(f"{claimed.catalogue.label}: {line}, in {pages} pages.")
         for line in pending_lines(manual.reading):
             click.echo(line)
         if failed:
@@ -323,6 +335,13 @@ def check(config_file: str, fmt: str, strict: bool) -> None:
                 complete += f"; {overall.drafted} only by drafts (publish_drafts is on)"
             click.echo(complete + ".")
     sys.exit(1 if failed else 0)
+
+
+def _claimed_coverages(manual: _Manual) -> list[Coverage]:
+    """The coverage of each standard the manual claims (one, unless it is an integrated
+    management system), the first first."""
+    coverages = manual.reading.assessment.coverages
+    return [coverages[c.id] for c in manual.editions.standards]
 
 
 def _info(manual: _Manual) -> Any:
@@ -343,18 +362,31 @@ def _info(manual: _Manual) -> Any:
     help="Output format (json and csv are the plugin's coverage.json and coverage.csv).",
 )
 @click.option("--output", "-o", type=click.Path(dir_okay=False), help="Write to this file.")
-def coverage(config_file: str, fmt: str, output: str | None) -> None:
+@click.option(
+    "--standard",
+    help="In an integrated management system, only this standard (csv: default the first).",
+)
+def coverage(config_file: str, fmt: str, output: str | None, standard: str | None) -> None:
     """Write the coverage matrix of a manual without building the site."""
     manual = _read_manual(config_file)
-    result = manual.reading.coverage
+    claimed = _claimed_coverages(manual)
+    if standard is not None:
+        chosen = [c for c in claimed if c.catalogue.id == standard]
+        if not chosen:
+            ids = ", ".join(c.catalogue.id for c in claimed)
+            _unusable(f"--standard {standard}: the manual claims {ids}")
+        claimed = chosen
+    result = claimed[0]
     info = _info(manual)
     if fmt == "json":
-        data = coverage_data(result, info, generator(), manual.reading.assessment.unlinked)
+        several = claimed if len(claimed) > 1 else []
+        unlinked = manual.reading.assessment.unlinked
+        data = coverage_data(result, info, generator(), unlinked, several)
         text = json.dumps(data, indent=2, ensure_ascii=False) + "\n"
     elif fmt == "csv":
         text = coverage_csv(result, info)
     else:
-        text = _coverage_markdown(result, info)
+        text = "\n".join(_coverage_markdown(c, info) for c in claimed)
     if output:
         Path(output).write_text(text, encoding="utf-8", newline="")
         click.echo(f"qmsdocs: wrote {output}", err=True)
@@ -530,6 +562,11 @@ def transition(config_file: str, target: str | None, fmt: str, write: bool) -> N
 @click.option("--site-name", help="The site's title (default: the organisation's quality manual).")
 @_STANDARD_OPTION
 @click.option(
+    "--standards",
+    help="For an integrated management system: the standards the manual claims, comma-separated "
+    "(iso9001-2015,iso14001-2015,iso45001-2018); the first is the default for plain clause ids.",
+)
+@click.option(
     "--language",
     type=click.Choice(["en", "de"]),
     default="en",
@@ -546,6 +583,7 @@ def init(
     organisation: str | None,
     site_name: str | None,
     standard: str,
+    standards: str | None,
     language: str,
     force: bool,
 ) -> None:
@@ -565,6 +603,7 @@ def init(
             standard=standard,
             language=language,
             force=force,
+            standards=[s.strip() for s in (standards or "").split(",") if s.strip()],
         )
     except InitError as error:
         _unusable(str(error))

@@ -174,6 +174,9 @@ class Coverage:
     exclusions: list[Exclusion]
     parent_covers_children: bool = True
     publish_drafts: bool = False
+    # What the findings call a clause: "clause 6.1.2", or in a manual of several standards
+    # "ISO 14001:2015 6.1.2".
+    naming: str = "clause"
 
     def gated(self) -> list[ClauseVerdict]:
         return [v for v in self.verdicts.values() if v.gated]
@@ -229,6 +232,7 @@ def compute_coverage(
     count_drafts: bool = True,
     publish_drafts: bool = False,
     mentions: Mapping[str, Collection[str]] | None = None,
+    qualified: bool = False,
 ) -> Coverage:
     """Verdicts for every clause of `catalogue` that carries requirements, and the findings.
 
@@ -239,7 +243,10 @@ def compute_coverage(
         publish_drafts: Drafted clauses are not errors (they keep their status).
         mentions: Per page, the clauses it names by number or title. Given, coverage through
             a parent is checked against them (`thin-coverage`); not given, it is not.
+        qualified: Findings name the standard with each clause ("ISO 14001:2015 6.1.2"), as a
+            manual of several standards needs.
     """
+    naming = catalogue.label if qualified else "clause"
 
     def counts(item: Declaration | Exclusion) -> bool:
         if item.catalogue != catalogue.id or item.document_status == "superseded":
@@ -251,12 +258,12 @@ def compute_coverage(
     declared: dict[str, list[Declaration]] = defaultdict(list)
     for declaration in declarations:
         declared[declaration.clause].append(declaration)
-    excluded = _exclusions([e for e in exclusions if counts(e)], findings)
+    excluded = _exclusions([e for e in exclusions if counts(e)], findings, naming)
     referenced: dict[str, list[Reference]] = defaultdict(list)
     for reference in references:
         if reference.catalogue == catalogue.id:
             referenced[reference.clause].append(reference)
-    findings += _contradictions(catalogue, declared, excluded)
+    findings += _contradictions(catalogue, declared, excluded, naming)
     verdicts: dict[str, ClauseVerdict] = {}
     for clause in catalogue.required():
         verdict = _verdict(catalogue, clause, declared, excluded, parent_covers_children)
@@ -273,6 +280,7 @@ def compute_coverage(
         list(excluded.values()),
         parent_covers_children,
         publish_drafts,
+        naming,
     )
     findings += _missing_findings(coverage)
     findings += _drafted_findings(coverage, publish_drafts)
@@ -280,7 +288,9 @@ def compute_coverage(
     return coverage
 
 
-def _exclusions(exclusions: list[Exclusion], findings: list[Finding]) -> dict[str, Exclusion]:
+def _exclusions(
+    exclusions: list[Exclusion], findings: list[Finding], naming: str
+) -> dict[str, Exclusion]:
     """The exclusion of each clause (the first declared; another is a finding)."""
     excluded: dict[str, Exclusion] = {}
     for exclusion in sorted(exclusions, key=lambda e: (e.page, e.line or 0)):
@@ -291,7 +301,7 @@ def _exclusions(exclusions: list[Exclusion], findings: list[Finding]) -> dict[st
         findings.append(
             Finding(
                 "duplicate-exclusion",
-                f"clause {exclusion.clause} is declared not applicable twice",
+                f"{naming} {exclusion.clause} is declared not applicable twice",
                 exclusion.page,
                 exclusion.line,
                 hint=f"keep one justification (the other is in {first.page})",
@@ -305,6 +315,7 @@ def _contradictions(
     catalogue: Catalogue,
     declared: dict[str, list[Declaration]],
     excluded: dict[str, Exclusion],
+    naming: str,
 ) -> list[Finding]:
     """A declaration of an excluded clause, or of anything below it, contradicts the
     exclusion; one finding per declaration, even under nested exclusions (8.3 and 8.3.3)."""
@@ -324,7 +335,7 @@ def _contradictions(
                 findings.append(
                     Finding(
                         "contradiction",
-                        f"clause {declared_id} is addressed here ({where}) but declared not "
+                        f"{naming} {declared_id} is addressed here ({where}) but declared not "
                         f"applicable in {exclusion.page}",
                         declaration.page,
                         declaration.line,
@@ -356,7 +367,7 @@ def _missing_findings(coverage: Coverage) -> list[Finding]:
     return [
         Finding(
             "missing-clause",
-            f"clause {catalogue.heading(clause.id)}"
+            f"{coverage.naming} {catalogue.heading(clause.id)}"
             + ("" if clause.title else f" ({catalogue.context_title(clause.id)})")
             + " is not addressed by any page and not declared not applicable",
             hint="add it to a page's clauses:, cite it in a heading, or declare it under "
@@ -375,7 +386,7 @@ def _drafted_findings(coverage: Coverage, publish_drafts: bool) -> list[Finding]
     return [
         Finding(
             "drafted-clause",
-            f"clause {catalogue.heading(verdict.clause.id)} is drafted, not approved: "
+            f"{coverage.naming} {catalogue.heading(verdict.clause.id)} is drafted, not approved: "
             + _drafted_by(verdict),
             hint="approve the document (status: approved or effective) and replace its To do "
             "prompts, or set publish_drafts: true to publish the manual as a draft",
@@ -408,7 +419,10 @@ def _thin_findings(coverage: Coverage) -> list[Finding]:
     findings = []
     for declaration, verdicts in by_declaration.items():
         ids = [v.clause.id for v in verdicts]
-        named = f"clause {ids[0]} is" if len(ids) == 1 else f"clauses {_listed(ids)} are"
+        plural = "clauses" if coverage.naming == "clause" else coverage.naming
+        named = (
+            f"{coverage.naming} {ids[0]} is" if len(ids) == 1 else f"{plural} {_listed(ids)} are"
+        )
         if declaration.source == "front-matter":
             why = (
                 f"declared through clause {verdicts[0].through} in front matter, and no page "

@@ -1,5 +1,8 @@
-"""The editions a manual is read against: its own (`standard`), and others it is moving to.
+"""The standards a manual is read against: the ones it claims, and editions it is moving to.
 
+A manual claims one standard (`standard:`), or several in an integrated management system
+(`standards:` - ISO 9001, ISO 14001 and ISO 45001 together): each claimed standard is gated.
+Other editions (`editions:`) are loaded during a transition, gated only on request.
 The plugin and the command line both load them here, so that they agree on which clause a
 front matter id, a heading or a prose reference means, and on what is required.
 """
@@ -25,15 +28,29 @@ __all__ = ["Editions", "load_editions"]
 
 @dataclass(frozen=True)
 class Editions:
-    """The manual's edition first, then the other loaded editions, and how they correspond.
+    """The manual's first standard, then the other loaded catalogues, and how they correspond.
 
     `correspondences` may involve an edition that is not loaded: it is then only used for
     hints ("10.3 was merged into 10.1 in ISO 9001:2026").
+    `claimed`: ids of the catalogues in `others` that the manual claims as well (an
+    integrated management system); they are gated like the first. The rest of `others` are
+    editions loaded for a transition.
     """
 
     primary: Catalogue
     others: tuple[Catalogue, ...] = ()
     correspondences: tuple[Correspondence, ...] = ()
+    claimed: tuple[str, ...] = ()
+
+    @property
+    def standards(self) -> tuple[Catalogue, ...]:
+        """The catalogues the manual claims, the first one first."""
+        return (self.primary, *(c for c in self.others if c.id in self.claimed))
+
+    @property
+    def several(self) -> bool:
+        """The manual claims more than one standard (findings then name the standard)."""
+        return bool(self.claimed)
 
     @property
     def catalogues(self) -> tuple[Catalogue, ...]:
@@ -53,16 +70,17 @@ class Editions:
 
 
 def load_editions(
-    standard: str,
+    standard: str | Sequence[str],
     others: Sequence[str] = (),
     base_dir: Path | None = None,
     confirmed: Sequence[str] = (),
 ) -> Editions:
-    """Load the manual's catalogue, the other editions, and the shipped correspondences.
+    """Load the manual's catalogues, the other editions, and the shipped correspondences.
 
     Arguments:
-        standard: Built-in id or path of the manual's catalogue.
-        others: Built-in ids or paths of other editions to load beside it.
+        standard: Built-in id or path of the manual's catalogue, or of each catalogue it
+            claims, the first (the default for unqualified clause ids) first.
+        others: Built-in ids or paths of other editions to load beside them.
         base_dir: Folder relative paths are resolved against (that of mkdocs.yml).
         confirmed: Ids of provisional catalogues the organisation has checked against the
             published text; they are no longer shown as provisional.
@@ -70,9 +88,11 @@ def load_editions(
     Raises:
         QMSDataError: A catalogue or correspondence that cannot be used.
     """
-    primary = resolve_catalogue(standard, base_dir)
+    claimed = [standard] if isinstance(standard, str) else list(standard)
+    primary = resolve_catalogue(claimed[0], base_dir)
     loaded = [primary]
-    for spec in others:
+    claimed_ids = []
+    for index, spec in enumerate([*claimed[1:], *others]):
         catalogue = resolve_catalogue(spec, base_dir)
         if catalogue.id in {c.id for c in loaded}:
             raise QMSDataError(
@@ -81,11 +101,13 @@ def load_editions(
                         "duplicate-catalogue",
                         f"the catalogue '{catalogue.id}' is loaded twice",
                         spec,
-                        hint="list each edition once (standard and editions)",
+                        hint="list each standard and edition once (standards and editions)",
                     )
                 ]
             )
         loaded.append(catalogue)
+        if index < len(claimed) - 1:
+            claimed_ids.append(catalogue.id)
     loaded = [
         replace(c, provisional=False) if c.provisional and c.id in confirmed else c for c in loaded
     ]
@@ -96,7 +118,7 @@ def load_editions(
         if i not in {c.id for c in loaded} and _shares_correspondence(i, primary.id)
     ]
     correspondences = builtin_correspondences([*loaded, *hint_only])
-    return Editions(loaded[0], tuple(loaded[1:]), tuple(correspondences))
+    return Editions(loaded[0], tuple(loaded[1:]), tuple(correspondences), tuple(claimed_ids))
 
 
 def _shares_correspondence(one: str, other: str) -> bool:

@@ -36,7 +36,7 @@ __all__ = [
     "spreadsheet_safe",
 ]
 
-SCHEMA_ID = "qmsdocs-coverage/3"
+SCHEMA_ID = "qmsdocs-coverage/4"
 
 # page path -> (URL from the site root or None, page title)
 PageInfo = Callable[[str], tuple[str | None, str]]
@@ -114,12 +114,32 @@ def coverage_data(
     info: PageInfo,
     generator: str,
     unlinked: Sequence[Unlinked] = (),
+    standards: Sequence[Coverage] = (),
 ) -> dict[str, Any]:
     """The export as plain data (the JSON document, before serialising).
 
     `unlinked`: the manual's citations bound to no loaded catalogue, listed with why, so that
     a reviewer can see what was deliberately left unlinked.
+    `standards`: in a manual that claims several standards, the coverage of each, `coverage`
+    first: one section each, beside the first standard's fields (which a reader of a
+    one-standard export keeps finding where they were).
     """
+    data = {
+        "schema": SCHEMA_ID,
+        "generator": generator,
+        **_section(coverage, info),
+        "unlinked": [
+            {"page": u.page, "line": u.line, "text": u.text, "bound_to": u.target, "why": u.why}
+            for u in unlinked
+        ],
+    }
+    if standards:
+        data["standards"] = [_section(c, info) for c in standards]
+    return data
+
+
+def _section(coverage: Coverage, info: PageInfo) -> dict[str, Any]:
+    """One standard's part of the export."""
     catalogue = coverage.catalogue
     summaries = []
     for summary in coverage.summaries():
@@ -148,8 +168,6 @@ def coverage_data(
             }
         )
     return {
-        "schema": SCHEMA_ID,
-        "generator": generator,
         "catalogue": {
             "id": catalogue.id,
             "standard": catalogue.standard,
@@ -165,17 +183,17 @@ def coverage_data(
         "summary": summaries,
         "clauses": [_clause(v, coverage, info) for v in coverage.verdicts.values()],
         "pages": pages,
-        "unlinked": [
-            {"page": u.page, "line": u.line, "text": u.text, "bound_to": u.target, "why": u.why}
-            for u in unlinked
-        ],
     }
 
 
 def coverage_json(
-    coverage: Coverage, info: PageInfo, generator: str, unlinked: Sequence[Unlinked] = ()
+    coverage: Coverage,
+    info: PageInfo,
+    generator: str,
+    unlinked: Sequence[Unlinked] = (),
+    standards: Sequence[Coverage] = (),
 ) -> str:
-    data = coverage_data(coverage, info, generator, unlinked)
+    data = coverage_data(coverage, info, generator, unlinked, standards)
     return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
 
 
@@ -283,7 +301,13 @@ def export_text(build: SiteBuild, export: Export, info: PageInfo) -> str:
         if export.kind == "documents-json":
             return documents_json(documents, build.today.isoformat(), generator())
         return documents_csv(documents)
-    coverage = build.verdict.coverages[export.catalogue or build.editions.primary.id]
+    primary = build.editions.primary.id
+    coverage = build.verdict.coverages[export.catalogue or primary]
     if export.kind == "coverage-json":
-        return coverage_json(coverage, info, generator(), build.verdict.unlinked)
+        standards = (
+            [build.verdict.coverages[c.id] for c in build.editions.standards]
+            if build.editions.several and coverage.catalogue.id == primary
+            else []
+        )
+        return coverage_json(coverage, info, generator(), build.verdict.unlinked, standards)
     return coverage_csv(coverage, info)

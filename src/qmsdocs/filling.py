@@ -186,6 +186,38 @@ def _coverage_matrix(fill: Fill, args: list[str]) -> str:
     return fill.renderer.render("coverage-matrix.html", rows=rows, prefix=prefix)
 
 
+@filler("coverage-side-by-side")
+def _coverage_side_by_side(fill: Fill, args: list[str]) -> str:
+    """Each top-level clause's coverage in every standard the manual claims, in columns."""
+    standards = [fill.views(i) for i in args if i in fill.build.verdict.coverages]
+    rows: dict[str | None, dict[str, Any]] = {}
+    for column, views in enumerate(standards):
+        for summary in views.summaries():
+            clause = summary["clause"]
+            row = rows.setdefault(
+                clause["id"] if clause else None,
+                {"clause": clause, "titles": [], "cells": [None] * len(standards)},
+            )
+            row["cells"][column] = summary
+            title = clause["title"] if clause else None
+            if column and title and row["clause"] and title != row["clause"]["title"]:
+                row["titles"].append((views.catalogue.label, title))
+    ordered = sorted(rows.values(), key=lambda r: _top_key(r["clause"]))
+    return fill.renderer.render(
+        "coverage-side-by-side.html",
+        standards=[{"label": v.catalogue.label, "id": v.catalogue.id} for v in standards],
+        rows=ordered,
+    )
+
+
+def _top_key(clause: dict[str, Any] | None) -> tuple[int, str]:
+    """Top-level clauses by number, the overall row last."""
+    if clause is None:
+        return (1_000, "")
+    number = clause["id"]
+    return (int(number), "") if number.isdigit() else (999, number)
+
+
 @filler("coverage-pages")
 def _coverage_pages(fill: Fill, args: list[str]) -> str:
     views, _rest = fill.edition(args)

@@ -33,11 +33,12 @@ from typing import Any, Literal
 from qmsdocs.binding import Binding
 from qmsdocs.documents import DEFAULT_REQUIRED, DocumentControl, read_document
 from qmsdocs.findings import Finding, QMSDataError, Severity
+from qmsdocs.harmonized import title_key
 from qmsdocs.records import Declaration, Exclusion
 from qmsdocs.references import Recognizer
 from qmsdocs.scopes import read_standard_key
 from qmsdocs.sourcefiles import code_lines, split_front_matter
-from qmsdocs.standards import CLAUSE_ID_RE, Catalogue
+from qmsdocs.standards import CLAUSE_ID_RE, Catalogue, builtin_catalogue_ids
 from qmsdocs.yamlio import line_of, parse_yaml
 
 __all__ = [
@@ -147,6 +148,15 @@ def parse_clause_ref(
     if not isinstance(value, str):
         return catalogue, None, 'a clause id is text such as "7.5.3"'
     text = value.strip()
+    qualified = _QUALIFIED_RE.fullmatch(text)
+    if qualified is not None:
+        # "iso14001-2015:6.1.2": a clause of another standard the manual claims.
+        name = qualified.group("standard")
+        bound = recognizer.loaded(name)
+        if bound is None:
+            return catalogue, None, _unknown_standard(name, recognizer)
+        _same, clause_id, hint = parse_clause_ref(qualified.group("clause"), bound, recognizer)
+        return bound, clause_id, hint
     if text.endswith(".") and CLAUSE_ID_RE.fullmatch(text[:-1]):
         text = text[:-1]
     if not CLAUSE_ID_RE.fullmatch(text):
@@ -164,6 +174,78 @@ def parse_clause_ref(
         fixed = ".".join(str(int(p)) if p.isdigit() else p for p in text.split("."))
         return catalogue, None, f"write {fixed}"
     return catalogue, text, None
+
+
+# A clause id qualified by the id of its catalogue: "iso14001-2015:6.1.2", "all:7.5".
+_ALL_RE = re.compile(r"[ \t]*all[ \t]*:", re.IGNORECASE)
+_QUALIFIED_RE = re.compile(r"(?P<standard>[A-Za-z][A-Za-z0-9._-]*)[ \t]*:[ \t]*(?P<clause>\S.*)")
+
+
+def _unknown_standard(name: str, recognizer: Recognizer) -> str:
+    """What to do about a clause id qualified by a standard the site has not loaded."""
+    if name.lower() == "all":
+        return "all: declares a clause for every standard, under clauses: only"
+    loaded = [c.id for c in recognizer.catalogues]
+    if name in builtin_catalogue_ids():
+        return f"'{name}' is not one of this manual's standards: add it to standards: in mkdocs.yml"
+    close = difflib.get_close_matches(name, [*loaded, *builtin_catalogue_ids()], n=1)
+    known = ", ".join(loaded)
+    return (
+        f"no standard '{name}' is loaded"
+        + (f"; did you mean '{close[0]}'?" if close else "")
+        + f" This manual's standards: {known}"
+    )
+
+
+def _harmonized(
+    result: FrontMatter, item: str, line: int | None, recognizer: Recognizer
+) -> list[tuple[Catalogue, str]]:
+    """The clauses an "all:" id declares: the same number in every standard the manual claims,
+    where each has it under the same title (the harmonized structure's "7.5 Documented
+    information"). A standard that lacks it, or titles it differently (ISO 45001's 5
+    "Leadership and worker participation"), makes it a finding: declare it per standard."""
+    written = item.split(":", 1)[1].strip()
+    refs = []
+    for standard in recognizer.standards:
+        catalogue = recognizer.catalogue(standard)
+        _same, clause_id, hint = parse_clause_ref(written, catalogue, recognizer)
+        if clause_id is None:
+            result.findings.append(
+                Finding(
+                    "bad-clause-id", f"clauses: {item} is not a clause id", result.page, line, hint
+                )
+            )
+            return []
+        refs.append((catalogue, clause_id))
+    clause_id = refs[0][1]
+    lacking = [c.label for c, i in refs if i not in c]
+    if lacking:
+        result.findings.append(
+            Finding(
+                "unknown-clause",
+                f"clauses: {item}: {' and '.join(lacking)} "
+                f"{'has' if len(lacking) == 1 else 'have'} no clause {clause_id}",
+                result.page,
+                line,
+                f'declare it for each standard that has it, e.g. "{refs[0][0].id}:{clause_id}"',
+            )
+        )
+        return []
+    titles = {c.label: title_key(c, i) for c, i in refs}
+    if len(set(titles.values())) > 1:
+        shown = "; ".join(f"{c.label} {c.heading(clause_id)}" for c, _i in refs)
+        result.findings.append(
+            Finding(
+                "unshared-clause",
+                f"clauses: {item}: the standards do not share this clause ({shown})",
+                result.page,
+                line,
+                "declare it per standard, e.g. "
+                + ", ".join(f'"{c.id}:{clause_id}"' for c, _i in refs),
+            )
+        )
+        return []
+    return refs
 
 
 def _written(value: Any) -> str:
@@ -324,10 +406,15 @@ def _read_clauses(
         return
     seen: set[tuple[str, str]] = set()
     for item, item_line in zip(items, lines, strict=True):
-        ref = _clause_problem(result, "clauses", item, item_line, catalogue, recognizer)
-        if ref is not None and (ref[0].id, ref[1]) not in seen:
-            seen.add((ref[0].id, ref[1]))
-            result.clauses.append(Declaration(ref[0].id, ref[1], result.page, item_line))
+        if isinstance(item, str) and _ALL_RE.match(item):
+            refs = _harmonized(result, item, item_line, recognizer)
+        else:
+            ref = _clause_problem(result, "clauses", item, item_line, catalogue, recognizer)
+            refs = [] if ref is None else [ref]
+        for bound, clause_id in refs:
+            if (bound.id, clause_id) not in seen:
+                seen.add((bound.id, clause_id))
+                result.clauses.append(Declaration(bound.id, clause_id, result.page, item_line))
 
 
 def _read_exclusions(

@@ -152,6 +152,7 @@ class Outputs:
                 names[Export("coverage-csv")],
                 labels,
                 others=others,
+                standards=editions.standards,
             )
             yield self.coverage_page, content
         if self.register_page:

@@ -161,11 +161,13 @@ def coverage_page_markdown(
     csv_name: str,
     labels: Labels,
     others: Sequence[tuple[Catalogue, str, str]] = (),
+    standards: Sequence[Catalogue] = (),
 ) -> tuple[str, dict[str, str]]:
     """The Markdown of the generated coverage page (headings, placeholders, export links), and
     the ids its headings must get (text -> id).
 
-    With other editions loaded (a transition), each edition gets a section of its own.
+    With other editions loaded (a transition), each edition gets a section of its own. A
+    manual that claims several `standards` first shows them side by side.
     """
     heading = _Headings()
     label = _md_text(catalogue.label)
@@ -176,6 +178,15 @@ def coverage_page_markdown(
         f"# {_md_text(title) if others else _say(labels, 'coverage.title_of', standard=label)}",
         "",
     ]
+    if len(standards) > 1:
+        lines += [
+            heading("##", labels("coverage.side_by_side_heading"), "side-by-side"),
+            "",
+            _say(labels, "coverage.side_by_side_intro"),
+            "",
+            placeholder("coverage-side-by-side", *(c.id for c in standards)),
+            "",
+        ]
     editions = [(catalogue, json_name, csv_name), *others]
     for edition, _json, _csv in editions:
         level = "##"

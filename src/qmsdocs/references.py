@@ -315,6 +315,8 @@ class Recognizer:
             assumed when nothing names a standard.
         correspondences: `qmsdocs.transition.Correspondence` objects: hints across editions.
         known: The other standards prose may name (default: the built-in list).
+        standards: Ids of the catalogues the manual claims (an integrated management system
+            claims several); default: the first catalogue.
     """
 
     def __init__(
@@ -322,10 +324,12 @@ class Recognizer:
         catalogues: Sequence[Catalogue],
         correspondences: Sequence[Any] = (),
         known: KnownStandards | None = None,
+        standards: Sequence[str] = (),
     ) -> None:
         if not catalogues:
             raise ValueError("a Recognizer needs at least one catalogue")
         self.catalogues = tuple(catalogues)
+        self.standards = tuple(standards) or (self.catalogues[0].id,)
         self.correspondences = tuple(correspondences)
         self.default = self.catalogues[0]
         self.known = known if known is not None else load_known_standards()
@@ -343,6 +347,10 @@ class Recognizer:
 
     def catalogue(self, catalogue_id: str) -> Catalogue:
         return self._by_id[catalogue_id]
+
+    def loaded(self, catalogue_id: str) -> Catalogue | None:
+        """The loaded catalogue with this id, if there is one."""
+        return self._by_id.get(catalogue_id)
 
     def suggest(self, catalogue: Catalogue, clause_id: str) -> str:
         """A hint for a clause id `catalogue` lacks: the other edition's story, if it has one."""

@@ -29,7 +29,7 @@ import json
 import os
 import re
 import textwrap
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -40,6 +40,7 @@ import yaml
 from qmsdocs.checker import SourceReading
 from qmsdocs.documents import today
 from qmsdocs.findings import QMSDataError
+from qmsdocs.harmonized import same_clause
 from qmsdocs.prompts import count_prompts
 from qmsdocs.sourcefiles import split_front_matter
 from qmsdocs.standards import Catalogue, Clause, builtin_catalogue_ids, resolve_catalogue
@@ -110,6 +111,7 @@ class _Section:
     heading: str
     todo: str
     clause: str | None
+    catalogue: Catalogue | None = None  # the standard `clause` is of, if not the first
 
 
 @dataclass
@@ -135,12 +137,14 @@ class InitResult:
     written: list[str] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)
     named: bool = True  # False: no --organisation was given, the pages use a stand-in name
+    standards: tuple[str, ...] = ()  # the labels of all the standards claimed, if several
 
     def report(self) -> str:
         """A summary for the command line: what was written, what was left alone, what next."""
         lines = [
             f"qmsdocs init: a quality manual for {self.organisation} in {self.directory} "
-            f"({self.catalogue.label}, {_LANGUAGE_NAMES[self.language]})."
+            f"({' / '.join(self.standards) or self.catalogue.label}, "
+            f"{_LANGUAGE_NAMES[self.language]})."
         ]
         if self.written:
             lines.append(f"Wrote {len(self.written)} file(s):")
@@ -228,6 +232,57 @@ def _pages(data: dict[str, Any], catalogue: Catalogue) -> list[_Page]:
     return pages
 
 
+def _claim_others(
+    pages: list[_Page], first: Catalogue, others: list[Catalogue], data: dict[str, Any]
+) -> None:
+    """Declare the other standards' clauses too, for an integrated management system.
+
+    A clause a page declares that every standard shares (number, title and headings above it:
+    7.5 Documented information) becomes one "all:" declaration; one only some share is
+    declared for each of those. A required clause of another standard that no page declares
+    yet, or that is its own (not shared with the first standard), goes, qualified, to the page
+    of its top-level clause, with a section to write.
+    """
+    for page in pages:
+        clauses = []
+        for clause_id in page.clauses:
+            sharing = [c for c in others if same_clause(first, c, clause_id)]
+            if len(sharing) == len(others):
+                clauses.append(f"all:{clause_id}")
+            else:
+                clauses += [clause_id, *(f"{c.id}:{clause_id}" for c in sharing)]
+        page.clauses = clauses
+    for other in others:
+        declared = {
+            clause.split(":", 1)[1]
+            for page in pages
+            for clause in page.clauses
+            if clause.startswith(("all:", f"{other.id}:"))
+        }
+        for leaf in other.required_leaves():
+            chain = {leaf.id, *(a.id for a in other.ancestors(leaf.id))}
+            # Declared through a shared parent counts only for a shared subclause: ISO 14001's
+            # 6.1.2 Environmental aspects needs a page of its own words, whatever declares 6.1.
+            if leaf.id in declared or (chain & declared and same_clause(first, other, leaf.id)):
+                continue
+            home = _parent_page(pages, other, leaf) or _home(pages, leaf, data, other)
+            home.clauses.append(f"{other.id}:{leaf.id}")
+            # "General" alone would not say which standard's it is.
+            heading = f"{leaf.title or other.context_title(leaf.id)} ({other.label})"
+            home.sections.append(_Section(heading, data["other_todo"], leaf.id, other))
+            declared.add(leaf.id)
+
+
+def _parent_page(pages: list[_Page], catalogue: Catalogue, leaf: Clause) -> _Page | None:
+    """The page that declares the nearest clause above `leaf` (below its top-level clause),
+    in any standard: ISO 45001's 9.2.1 goes where 9.2 Internal audit is."""
+    for ancestor in catalogue.ancestors(leaf.id)[:-1]:
+        for page in pages:
+            if any(c.rsplit(":", 1)[-1] == ancestor.id for c in page.clauses):
+                return page
+    return None
+
+
 def _fits(item: dict[str, Any], catalogue: Catalogue) -> bool:
     """A page about clauses the catalogue does not have is left out (not the scope page,
     where exclusions are declared)."""
@@ -312,9 +367,10 @@ def _render_page(
         parts += [textwrap.fill(" ".join(_fill(page.intro, text).split()), width=96), ""]
     for section in page.sections:
         tail = ""
-        if section.clause and section.clause in catalogue:
+        standard = section.catalogue or catalogue
+        if section.clause and section.clause in standard:
             word = "Kapitel" if data["language"] == "de" else "clause"
-            tail = f"({catalogue.label} {word} {section.clause})"
+            tail = f"({standard.label} {word} {section.clause})"
         todo = _fill(section.todo, text)
         parts += [f"## {section.heading}", "", _admonition(data["todo_title"], todo, tail)]
     return "\n".join(parts).rstrip("\n") + "\n"
@@ -350,7 +406,7 @@ def _render_config(
     data: dict[str, Any],
     values: Mapping[str, str],
     site_name: str,
-    standard: str,
+    standard: str | list[str],
 ) -> str:
     nav = [f"  - {_yaml_str(data['home'])}: index.md"]
     for key in _SECTION_ORDER:
@@ -381,7 +437,11 @@ def _render_config(
             "plugins:",
             "  - search",
             "  - qmsdocs:",
-            f"      standard: {_yaml_str(standard)}",
+            *(
+                [f"      standard: {_yaml_str(standard)}"]
+                if isinstance(standard, str)
+                else [f"      standards: [{', '.join(_yaml_str(s) for s in standard)}]"]
+            ),
             "  # Authoring macros: clause(), term(), coverage_summary(), ... (plugins/macros.py)",
             "  - macros:",
             "      module_name: plugins/macros",
@@ -420,28 +480,41 @@ def render_project(
     site_name: str | None = None,
     standard: str = "iso9001-2015",
     language: str = "en",
+    standards: Sequence[str] = (),
 ) -> tuple[dict[str, str], Catalogue, str]:
     """The files of a new manual: {path relative to `directory`: text}.
+
+    `standards`: for an integrated management system, every standard the manual claims, the
+    first first (it replaces `standard`).
 
     Raises:
         InitError: Unknown language, or a catalogue that cannot be loaded.
     """
     data = _starter(language)
-    try:
-        catalogue = resolve_catalogue(standard)
-    except QMSDataError as error:
-        details = "; ".join(str(f) for f in error.findings)
-        raise InitError(f"cannot load the catalogue '{standard}': {details}") from None
+    specs = list(standards) or [standard]
+    if len(set(specs)) < len(specs):
+        raise InitError(f"a standard is named twice in {', '.join(specs)}")
+    loaded = []
+    for spec in specs:
+        try:
+            loaded.append(resolve_catalogue(spec))
+        except QMSDataError as error:
+            details = "; ".join(str(f) for f in error.findings)
+            raise InitError(f"cannot load the catalogue '{spec}': {details}") from None
+    catalogue = loaded[0]
     name = " ".join((organisation or data["default_organisation"]).split())
     if not name:
         raise InitError("the organisation's name is empty")
-    values = {"organisation": name, "standard": catalogue.label}
+    values = {"organisation": name, "standard": " / ".join(c.label for c in loaded)}
     title = " ".join((site_name or _fill(data["site_name"], values)).split())
     pages = _pages(data, catalogue)
+    if len(loaded) > 1:
+        _claim_others(pages, catalogue, loaded[1:], data)
+    setting: str | list[str] = _standard_setting(specs[0], directory)
+    if len(specs) > 1:
+        setting = [_standard_setting(spec, directory) for spec in specs]
     files: dict[str, str] = {
-        "mkdocs.yml": _render_config(
-            pages, data, values, title, _standard_setting(standard, directory)
-        ),
+        "mkdocs.yml": _render_config(pages, data, values, title, setting),
         "plugins/macros.py": _MACROS_MODULE,
         "glossary/terms.yml": _fill(data["glossary"], values),
         ".gitignore": "# The built site (mkdocs build)\nsite/\n",
@@ -460,6 +533,7 @@ def init_project(
     standard: str = "iso9001-2015",
     language: str = "en",
     force: bool = False,
+    standards: Sequence[str] = (),
 ) -> InitResult:
     """Write a new manual into `directory` (see the module docstring).
 
@@ -480,8 +554,12 @@ def init_project(
         site_name=site_name,
         standard=standard,
         language=language,
+        standards=standards,
     )
-    result = InitResult(directory, name, catalogue, language, named=bool(organisation))
+    labels = tuple(resolve_catalogue(spec).label for spec in standards) if standards else ()
+    result = InitResult(
+        directory, name, catalogue, language, named=bool(organisation), standards=labels
+    )
     for relative, text in files.items():
         path = directory / relative
         if path.exists() or path.is_symlink():

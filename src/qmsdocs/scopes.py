@@ -21,7 +21,7 @@ The source reader (`qmsdocs.assessment`) and the renderer (`qmsdocs.markdown_ext
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -107,19 +107,29 @@ def page_binding(
     recognizer: Recognizer,
     standard: Binding | None,
     title: str | None,
-    declares: bool,
+    declares: Collection[str],
 ) -> Binding:
-    """What the page as a whole is about (see the module docstring, 3)."""
+    """What the page as a whole is about (see the module docstring, 3).
+
+    `declares`: the catalogues the page declares clauses of. In a manual of several standards,
+    a page that declares clauses of one other standard only is about that standard; one that
+    declares clauses of several others, but none of the first, is about no single standard,
+    and its plain numbers are left unlinked unless something nearer names one.
+    """
     if standard is not None:
         return standard
     if title:
         about = recognizer.about(title, f"the page's title '{title}'")
         if about is not None:
             return about
-    if declares:
-        label = recognizer.default.label
-        return Binding(recognizer.default.id, None, True, f"the page declares {label} clauses")
-    return recognizer.site_default
+    if not declares:
+        return recognizer.site_default
+    default = recognizer.default
+    if default.id in declares or len(declares) == 1:
+        which = default if default.id in declares else recognizer.catalogue(next(iter(declares)))
+        return Binding(which.id, None, True, f"the page declares {which.label} clauses")
+    labels = " and ".join(sorted(recognizer.catalogue(i).label for i in declares))
+    return Binding(None, labels, False, f"the page declares {labels} clauses", ambiguous=True)
 
 
 @dataclass(frozen=True)

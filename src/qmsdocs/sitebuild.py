@@ -134,7 +134,10 @@ class SiteBuild:
         """
         try:
             editions = load_editions(
-                options.standard, options.editions, base_dir, options.confirmed
+                list(options.standards) or [options.standard],
+                options.editions,
+                base_dir,
+                options.confirmed,
             )
         except QMSDataError as error:
             raise SetupError(data_error_message("the catalogue", error)) from None
@@ -146,7 +149,7 @@ class SiteBuild:
             raise SetupError(data_error_message("the glossary", error)) from None
         data_files = [
             path if path.is_absolute() else base_dir / path
-            for path in map(Path, (options.standard, *options.editions))
+            for path in map(Path, (*options.standards, options.standard, *options.editions))
             if path.suffix in (".yml", ".yaml")
         ]
         labels = load_labels(language, options.labels)

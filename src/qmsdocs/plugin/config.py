@@ -96,6 +96,12 @@ class QMSConfig(base.Config):
     """The catalogue the manual is written against: a built-in id (`iso9001-2015`) or the path
     of a catalogue file, relative to `mkdocs.yml`."""
 
+    standards = c.ListOfItems(c.Type(str), default=[])
+    """For an integrated management system: every standard the manual claims
+    (`[iso9001-2015, iso14001-2015, iso45001-2018]`), built-in ids or catalogue paths. The first
+    is the default for unqualified clause ids and citations; each gets its clause pages, its
+    coverage and its exports, and each is gated. Use either this or `standard`."""
+
     editions = c.ListOfItems(c.Type(str), default=[])
     """Other editions to load beside `standard`, during a transition (`[iso9001-2026]`): their
     clause pages are generated, references that name them ("ISO 9001:2026 6.1.3") link there,
@@ -263,6 +269,16 @@ class QMSConfig(base.Config):
                 failed.append((key, ValidationError(f"unknown qmsdocs option '{key}'{hint}")))
             else:
                 kept.append((key, message))
+        standards = self.get("standards") or []
+        if standards and self.get("standard") not in ("iso9001-2015", standards[0]):
+            failed.append(
+                (
+                    "standards",
+                    ValidationError(
+                        "give the standards in 'standards:' only, not also in 'standard:'"
+                    ),
+                )
+            )
         try:
             load_known_standards(self.get("other_standards") or [])
         except QMSDataError as error:
@@ -276,6 +292,11 @@ class QMSConfig(base.Config):
             if isinstance(value, int) and value < 0:
                 failed.append((key, ValidationError(f"must be 0 or more, not {value}")))
         return failed, kept
+
+
+def claimed_standards(config: QMSConfig) -> list[str]:
+    """The standards the manual claims, the default for unqualified clause ids first."""
+    return list(config.standards) or [config.standard]
 
 
 def rules_from(config: QMSConfig) -> Rules:

@@ -96,14 +96,21 @@ def place_in_nav(
 
     `title` (the option `clause_pages_nav`) names the manual's edition's section; without
     it, the edition's name does, as do other editions' ("ISO 9001:2026 (provisional)", in
-    the site's language).
+    the site's language). In a manual of several standards, the pages they share (coverage,
+    register, glossary) come first, in a section `title` names ("Standards" by default).
     """
     placed: list[tuple[str, list[Page]]] = []
+    if editions.several:
+        # Coverage, register and glossary serve every standard of an integrated manual.
+        shared = [files.get_file_from_path(src) for src in outputs.pages()]
+        pages = [f.page for f in shared if f and isinstance(f.page, Page)]
+        placed.append((title or outputs.labels("nav.standards"), pages))
     for catalogue in editions.catalogues:
         order = [page.src_uri for page in outputs.layout.pages(catalogue.id)]
         if catalogue is editions.primary:
-            order[1:1] = outputs.pages()  # right after the clause index
-            label = title or catalogue.label
+            if not editions.several:
+                order[1:1] = outputs.pages()  # right after the clause index
+            label = catalogue.label if editions.several else title or catalogue.label
         else:
             label = catalogue.label
             if catalogue.provisional:
