@@ -336,3 +336,36 @@ def test_without_its_environmental_aspects_page_the_example_is_refused_for_that_
     lines = [line for line in report.splitlines() if line.startswith("  - ")]
     assert len(lines) == 1
     assert lines[0].startswith("  - ISO 14001:2015 6.1.2 Environmental aspects is not addressed")
+
+
+def test_headings_cite_shared_clauses_and_each_standards_own(tmp_path: Path) -> None:
+    from .conftest import SECTION_TEXT, write_site
+
+    page = "\n\n".join(
+        f"## {heading}\n\n{SECTION_TEXT}"
+        for heading in (
+            "6.1.2 Environmental aspects",
+            "8.2 Emergency preparedness and response",
+            "7.5.3 Control of documented information",
+            "8.4 Control of externally provided processes, products and services",
+            "6.1.2 Hazard identification and assessment of risks and opportunities",
+        )
+    )
+    config = write_site(
+        tmp_path,
+        {"index.md": f"# IMS\n\n{page}\n"},
+        complete=False,
+        plugins=[{"qmsdocs": {"standards": IMS, "checks": {"missing-clause": "ignore"}}}],
+    )
+    data = json.loads(
+        CliRunner().invoke(main, ["coverage", str(config), "--format", "json"]).output
+    )
+    addressed = {
+        s["catalogue"]["id"]: sorted(c["clause"] for c in s["clauses"] if c["addressed_by"])
+        for s in data["standards"]
+    }
+    assert addressed == {
+        "iso9001-2015": ["7.5.3", "8.4"],
+        "iso14001-2015": ["6.1.2", "7.5.3", "8.2"],
+        "iso45001-2018": ["6.1.2", "7.5.3", "8.2"],
+    }

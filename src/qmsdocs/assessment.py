@@ -40,6 +40,7 @@ from qmsdocs.manual import (
     HeadingCitation,
     HeadingMode,
     cite_heading,
+    heading_standards,
     iter_source_headings,
     read_front_matter,
     unknown_heading_finding,
@@ -302,23 +303,35 @@ class Assessor:
         if mode == "off":
             return []
         catalogue = self.editions.primary
-        cited = [
+        found = [
             (heading, cite_heading(heading.text, catalogue, self.recognizer, mode, context))
             for heading, context in zip(page.headings, scopes.parents, strict=True)
         ]
-        own_numbers = mode == "titles" and _numbers_its_own_sections(cited)
+        standards = self.editions.standards
+        if len(standards) > 1:
+            # A manual of several standards: a heading may cite a clause they share, or
+            # another standard's own clause by its number and title.
+            cited = [
+                (heading, heading_standards(heading.text, citation, standards, mode))
+                for heading, citation in found
+            ]
+        else:
+            cited = [(h, (c, [c.catalogue or catalogue.id] if c else [])) for h, c in found]
+        own_numbers = mode == "titles" and _numbers_its_own_sections(
+            [(heading, citation) for heading, (citation, _ids) in cited]
+        )
         declarations = []
-        for heading, citation in cited:
+        for heading, (citation, editions) in cited:
             if citation is None:
                 finding = unknown_heading_finding(heading.text, catalogue, page.path, heading.line)
                 page.findings += [finding] if finding else []
                 continue
             if own_numbers and citation.rule == "title":
                 continue
-            edition = citation.catalogue or catalogue.id
             if citation.overview:
                 page.references += [
                     Reference(edition, c, page.path, None, heading.text, heading.line)
+                    for edition in editions
                     for c in citation.clauses
                 ]
                 continue
@@ -336,6 +349,7 @@ class Assessor:
                     words=extent.words,
                     prompted=extent.prompted,
                 )
+                for edition in editions
                 for clause in citation.clauses
             ]
         return declarations

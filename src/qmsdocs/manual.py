@@ -33,7 +33,7 @@ from typing import Any, Literal
 from qmsdocs.binding import Binding
 from qmsdocs.documents import DEFAULT_REQUIRED, DocumentControl, read_document
 from qmsdocs.findings import Finding, QMSDataError, Severity
-from qmsdocs.harmonized import title_key
+from qmsdocs.harmonized import same_clause, title_key
 from qmsdocs.records import Declaration, Exclusion
 from qmsdocs.references import Recognizer
 from qmsdocs.scopes import read_standard_key
@@ -683,6 +683,39 @@ def cite_heading(
         or _parenthesised_citation(text, catalogue, recognizer, context)
         or (_titled_citation(first, catalogue) if mode == "titles" and first else None)
     )
+
+
+def heading_standards(
+    text: str,
+    citation: HeadingCitation | None,
+    standards: Sequence[Catalogue],
+    mode: HeadingMode = "titles",
+) -> tuple[HeadingCitation | None, list[str]]:
+    """In a manual of several `standards` (the first is the manual's default): the clause a
+    heading cites, and the standards it addresses it in.
+
+    `citation` is what `cite_heading` found for the first standard. A heading that cites the
+    first standard's clause by number and title cites it in every standard that shares the
+    clause ("7.5 Documented information"); one whose title is another standard's own
+    ("6.1.2 Environmental aspects", "8.2 Emergency preparedness and response") cites that
+    standard's clause, and those of the standards that share it.
+    """
+    first, others = standards[0], list(standards[1:])
+    if citation is not None:
+        if citation.catalogue is not None or citation.rule != "title":
+            return citation, [citation.catalogue or first.id]
+        sharing = [c.id for c in others if all(same_clause(first, c, i) for i in citation.clauses)]
+        return citation, [first.id, *sharing]
+    number = _NUMBER_FIRST_RE.match(" ".join(text.split()))
+    if mode != "titles" or number is None or not (number.group("rest") or "").strip():
+        return None, []
+    for index, other in enumerate(others):
+        found = _titled_citation(number, other)
+        if found is not None:
+            rest = others[index + 1 :]
+            sharing = [c.id for c in rest if same_clause(other, c, found.clause)]
+            return found, [other.id, *sharing]
+    return None, []
 
 
 def _citing(
