@@ -408,3 +408,15 @@ def test_links_resolve_inside_the_copy_or_to_the_published_site(tmp_path: Path) 
     online = Links(pages, anchors, tmp_path, "https://qms.example.org/manual")
     assert online.href("../../t/#y", page) == "https://qms.example.org/manual/t/#y"
     assert offline.image("../../img/map.png", page) == (tmp_path / "img/map.png").as_uri()
+
+
+def test_an_integrated_manual_reprints_every_standards_clause_pages(tmp_path: Path) -> None:
+    output = tmp_path / "ims.pdf"
+    code, _out, err = run(
+        "pdf", str(REPO / "examples" / "ims" / "mkdocs.yml"), "-o", str(output), "--no-glossary"
+    )
+    assert code == 0, err
+    titles = [title for _depth, title, _page in _outline(PdfReader(output))]
+    for standard in ("ISO 9001:2015", "ISO 14001:2015", "ISO 45001:2018"):
+        assert any(title.startswith(standard) for title in titles), (standard, titles)
+    assert "5 Leadership and worker participation" in titles

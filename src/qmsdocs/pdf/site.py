@@ -218,9 +218,11 @@ def build_site(config_file: Path, work_dir: Path) -> Iterator[BuiltSite]:
 
 def _generated(state: Build) -> GeneratedParts:
     generated = state.generated
-    primary = state.editions.primary.id
+    # The clause pages of every standard the manual claims; another edition's (a transition)
+    # are left to the site.
+    claimed = {c.id for c in state.editions.standards}
     clauses = tuple(
-        src for src, page in generated.clause_pages.items() if page.catalogue.id == primary
+        src for src, page in generated.clause_pages.items() if page.catalogue.id in claimed
     )
     reprinted = {
         generated.coverage_page,
