@@ -369,3 +369,27 @@ def test_headings_cite_shared_clauses_and_each_standards_own(tmp_path: Path) -> 
         "iso14001-2015": ["6.1.2", "7.5.3", "8.2"],
         "iso45001-2018": ["6.1.2", "7.5.3", "8.2"],
     }
+
+
+def test_an_integrated_manual_in_transition_keeps_the_new_edition_apart(tmp_path: Path) -> None:
+    # ISO 9001:2026 loaded for the transition is no standard the manual claims: not a column of
+    # the side-by-side table, not gated, but its section and exports are there.
+    root = tmp_path / "ims"
+    shutil.copytree(EXAMPLE, root, ignore=shutil.ignore_patterns("site"))
+    config = root / "mkdocs.yml"
+    config.write_text(
+        config.read_text().replace(
+            "standards: [iso9001-2015, iso14001-2015, iso45001-2018]",
+            "standards: [iso9001-2015, iso14001-2015, iso45001-2018]\n"
+            "      editions: [iso9001-2026]",
+        )
+    )
+    site = _build_example(root, strict=False)
+    html = (site / "coverage" / "index.html").read_text()
+    table = html.split("qms-side-by-side")[1].split("</table>")[0]
+    assert "ISO 9001:2026" not in table
+    assert 'id="iso-90012026-provisional"' in html
+    data = json.loads((site / "coverage.json").read_text())
+    assert [s["catalogue"]["id"] for s in data["standards"]] == IMS
+    assert (site / "coverage-iso9001-2026.json").is_file()
+    assert (site / "transition" / "index.html").is_file()
