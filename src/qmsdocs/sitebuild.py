@@ -30,7 +30,7 @@ from qmsdocs.manual import FrontMatter
 from qmsdocs.markdown_ext import BuildContext, PageContext
 from qmsdocs.outputs import Outputs
 from qmsdocs.records import PageRecord, Reference
-from qmsdocs.render import Renderer
+from qmsdocs.render import CompiledTemplates, Renderer
 from qmsdocs.senses import TermSenses, never_pattern
 from qmsdocs.standards import Catalogue
 from qmsdocs.terms import TermMatcher
@@ -115,6 +115,7 @@ class SiteBuild:
         language: str,
         env: jinja2.Environment | None = None,
         prefix: str = "",
+        compiled: CompiledTemplates | None = None,
         **extra: Any,
     ) -> Any:
         """Load the catalogues and the glossary, once per build.
@@ -126,6 +127,7 @@ class SiteBuild:
             language: The site's language ("en", "de-CH").
             env: The theme's Jinja environment, so that a site's overrides apply.
             prefix: The docs folder the generated files go under ("": the options' paths).
+            compiled: Templates compiled by an earlier build of this process, to reuse.
             extra: Fields of a subclass.
 
         Raises:
@@ -185,7 +187,7 @@ class SiteBuild:
             context,
             Assessor(editions, rules, recognizer, vocabulary),
             generated,
-            Renderer(env, labels),
+            Renderer(env, labels, compiled),
             today(),
             git_last_changed(docs_dir) if options.git_dates else {},
             [*data_files, *([folder] if folder is not None else [])],

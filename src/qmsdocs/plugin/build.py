@@ -35,6 +35,8 @@ if TYPE_CHECKING:
     from mkdocs.structure.files import Files
     from mkdocs.structure.pages import Page
 
+    from qmsdocs.render import CompiledTemplates
+
 __all__ = [
     "VOCABULARY_LANGUAGE",
     "Build",
@@ -59,8 +61,12 @@ class Build(SiteBuild):
     search_text: SearchText = field(default_factory=SearchText)
 
     @classmethod
-    def start(cls, options: QMSConfig, config: MkDocsConfig) -> Build:
-        """Load the catalogues and the glossary, once per build; unusable data stops here."""
+    def start(
+        cls, options: QMSConfig, config: MkDocsConfig, compiled: CompiledTemplates | None = None
+    ) -> Build:
+        """Load the catalogues and the glossary, once per build; unusable data stops here.
+
+        `compiled`: the templates an earlier build of `mkdocs serve` compiled."""
         base_dir = Path(config.config_file_path).parent if config.config_file_path else Path.cwd()
         version = SiteVersion.of(config)
         language = str(version.language or config.theme.get("language") or VOCABULARY_LANGUAGE)
@@ -72,6 +78,7 @@ class Build(SiteBuild):
                 language=language,
                 env=config.theme.get_env(),
                 version=version,
+                compiled=compiled,
             )
         except SetupError as error:
             raise PluginError(str(error)) from None

@@ -29,7 +29,7 @@ def fill_pages(build: Build, env: jinja2.Environment, site: SitePages, pages: li
     MkDocs collects a page's anchors while rendering it and checks links against them after
     on_env; fragments added here would otherwise count as missing anchors.
     """
-    renderer = Renderer(env, build.labels)
+    renderer = Renderer(env, build.labels, build.renderer.compiled)
     references = references_by_clause(build)
     for src_uri in pages:
         file = site.file(src_uri)
