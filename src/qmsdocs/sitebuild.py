@@ -22,6 +22,7 @@ import jinja2
 from qmsdocs.assessment import Assessment, Assessor, PageAssessment, Rules, make_recognizer
 from qmsdocs.documents import today
 from qmsdocs.editions import Editions, load_editions
+from qmsdocs.exports import generator
 from qmsdocs.findings import Finding, QMSDataError, Severity
 from qmsdocs.gitdates import git_last_changed
 from qmsdocs.glossary import load_site_vocabulary
@@ -29,6 +30,7 @@ from qmsdocs.labels import Labels, base_language, load_labels, shipped_languages
 from qmsdocs.manual import FrontMatter
 from qmsdocs.markdown_ext import BuildContext, PageContext
 from qmsdocs.outputs import Outputs
+from qmsdocs.readcache import ReadCache, fingerprint
 from qmsdocs.records import PageRecord, Reference
 from qmsdocs.render import CompiledTemplates, Renderer
 from qmsdocs.senses import TermSenses, never_pattern
@@ -83,6 +85,7 @@ class SiteBuild:
         records: What rendering each page added (anchors, terms used, rendering problems).
         dynamic: Pages of the manual that hold placeholders (written by the macros).
         labels: The words of the generated pages, in the site's language (`language`).
+        read_cache: Readings of unchanged pages kept from an earlier build (`mkdocs serve`).
     """
 
     options: QMSConfig
@@ -104,6 +107,7 @@ class SiteBuild:
     assessment: Assessment | None = None
     register: list[dict[str, Any]] = field(default_factory=list)  # made once concluded
     cited: list[Reference] = field(default_factory=list)  # by the macros
+    read_cache: ReadCache | None = None
 
     @classmethod
     def create(
@@ -116,6 +120,7 @@ class SiteBuild:
         env: jinja2.Environment | None = None,
         prefix: str = "",
         compiled: CompiledTemplates | None = None,
+        read_cache: ReadCache | None = None,
         **extra: Any,
     ) -> Any:
         """Load the catalogues and the glossary, once per build.
@@ -128,6 +133,8 @@ class SiteBuild:
             env: The theme's Jinja environment, so that a site's overrides apply.
             prefix: The docs folder the generated files go under ("": the options' paths).
             compiled: Templates compiled by an earlier build of this process, to reuse.
+            read_cache: Readings of pages kept from an earlier build of this process, used
+                where nothing they depend on has changed (`qmsdocs.readcache`).
             extra: Fields of a subclass.
 
         Raises:
@@ -180,6 +187,11 @@ class SiteBuild:
             ),
             matchers=matchers if options.link_terms != "off" else {},
         )
+        watched = [*data_files, *([folder] if folder is not None else [])]
+        if read_cache is not None:
+            read_cache.use(
+                fingerprint(dict(options), watched, version=generator(), language=language)
+            )
         return cls(
             options,
             editions,
@@ -190,10 +202,11 @@ class SiteBuild:
             Renderer(env, labels, compiled),
             today(),
             git_last_changed(docs_dir) if options.git_dates else {},
-            [*data_files, *([folder] if folder is not None else [])],
+            watched,
             list(findings),
             language=language[:2].lower(),
             labels=labels,
+            read_cache=read_cache,
             **extra,
         )
 
@@ -262,7 +275,14 @@ class SiteBuild:
     def assess(self, src: str, source: Callable[[], str]) -> PageAssessment:
         """A page of the manual as the gate reads it (a page that cannot be read says so)."""
         try:
-            return self.assessor.page(src, source())
+            text = source()
+            kept = self.read_cache.get(src, text) if self.read_cache is not None else None
+            if kept is not None:
+                return kept
+            assessed = self.assessor.page(src, text)
+            if self.read_cache is not None:
+                self.read_cache.put(src, text, assessed)
+            return assessed
         except (OSError, UnicodeDecodeError) as error:
             assessed = PageAssessment(src, FrontMatter(src))
             assessed.findings.append(

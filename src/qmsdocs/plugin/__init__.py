@@ -40,6 +40,7 @@ from qmsdocs.plugin.redirects import announce_to_redirects
 from qmsdocs.plugin.report import report
 from qmsdocs.plugin.search import index_with
 from qmsdocs.plugin.sitepages import SitePages
+from qmsdocs.readcache import ReadCache
 from qmsdocs.render import CompiledTemplates
 from qmsdocs.sources import source_problems, symlink_loops
 from qmsdocs.written import generated_paths
@@ -66,8 +67,10 @@ class QMSPlugin(BasePlugin[QMSConfig]):
     def __init__(self) -> None:
         self.is_serve = False
         self.build: Build | None = None
-        # Kept across `mkdocs serve` rebuilds: a template is compiled once, unless it changes.
+        # Kept across `mkdocs serve` rebuilds: a template is compiled once, unless it changes,
+        # and a page is read once, unless it, the options or the data files change.
         self._compiled = CompiledTemplates()
+        self._reads = ReadCache()
 
     def on_startup(self, *, command: Literal["build", "gh-deploy", "serve"], dirty: bool) -> None:
         # Defining on_startup makes MkDocs keep this object across `serve` rebuilds.
@@ -83,7 +86,8 @@ class QMSPlugin(BasePlugin[QMSConfig]):
                 f"qmsdocs: {finding.message.split(': today')[0]}, and MkDocs cannot date the "
                 f"build with it ({finding.hint})"
             )
-        self.build = Build.start(self.config, config, self._compiled)
+        reads = self._reads if self.is_serve else None
+        self.build = Build.start(self.config, config, self._compiled, reads)
         # A translated site's next language is built with this same config: the extension
         # of the last build goes, with its state.
         # A `qmsdocs` entry of the site's own (there for Zensical, which runs no plugin) would

@@ -35,6 +35,7 @@ if TYPE_CHECKING:
     from mkdocs.structure.files import Files
     from mkdocs.structure.pages import Page
 
+    from qmsdocs.readcache import ReadCache
     from qmsdocs.render import CompiledTemplates
 
 __all__ = [
@@ -62,11 +63,16 @@ class Build(SiteBuild):
 
     @classmethod
     def start(
-        cls, options: QMSConfig, config: MkDocsConfig, compiled: CompiledTemplates | None = None
+        cls,
+        options: QMSConfig,
+        config: MkDocsConfig,
+        compiled: CompiledTemplates | None = None,
+        read_cache: ReadCache | None = None,
     ) -> Build:
         """Load the catalogues and the glossary, once per build; unusable data stops here.
 
-        `compiled`: the templates an earlier build of `mkdocs serve` compiled."""
+        `compiled`, `read_cache`: the templates an earlier build of `mkdocs serve` compiled,
+        and the pages it read."""
         base_dir = Path(config.config_file_path).parent if config.config_file_path else Path.cwd()
         version = SiteVersion.of(config)
         language = str(version.language or config.theme.get("language") or VOCABULARY_LANGUAGE)
@@ -79,6 +85,7 @@ class Build(SiteBuild):
                 env=config.theme.get_env(),
                 version=version,
                 compiled=compiled,
+                read_cache=read_cache,
             )
         except SetupError as error:
             raise PluginError(str(error)) from None

@@ -1,0 +1,91 @@
+"""What reading each page's source gave, kept between the rebuilds of a live server.
+
+`mkdocs serve` rebuilds the whole site each time a file is saved, and qmsdocs reads every
+page's source again for the verdict (`qmsdocs.assessment.Assessor.page`). A page's reading
+depends on its source (front matter included), the plugin's options, the catalogue and
+glossary files, the site's language and qmsdocs itself, and on nothing else: kept under a
+key made of all of them, a reading can be used again only where it cannot differ. Any change
+to the options, the data files or the version empties the cache; a changed page is read anew.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+from qmsdocs.assessment import PageAssessment
+
+__all__ = ["ReadCache", "fingerprint"]
+
+
+def fingerprint(
+    options: Mapping[str, Any], data: Iterable[Path], *, version: str, language: str
+) -> str:
+    """A digest of everything a page's reading depends on besides the page itself.
+
+    Arguments:
+        options: The plugin's options.
+        data: The catalogue files and glossary folders the site reads (folders whole).
+        version: qmsdocs' version (its shipped data and rules).
+        language: The site's language.
+    """
+    digest = hashlib.blake2b(digest_size=16)
+    digest.update(f"{version}\n{language}\n".encode())
+    for key, value in sorted(options.items()):
+        digest.update(f"{key}={value!r}\n".encode())
+    for path in sorted(_files(data)):
+        digest.update(f"{path}\n".encode())
+        try:
+            digest.update(path.read_bytes())
+        except OSError as error:
+            digest.update(f"unreadable: {error}".encode())
+    return digest.hexdigest()
+
+
+def _files(paths: Iterable[Path]) -> set[Path]:
+    found: set[Path] = set()
+    for path in paths:
+        if path.is_dir():
+            found |= {p for p in path.rglob("*") if p.is_file()}
+        else:
+            found.add(path)  # a missing file counts as unreadable
+    return found
+
+
+@dataclass
+class ReadCache:
+    """Readings of pages by docs path, valid for one fingerprint.
+
+    Attributes:
+        reads: How many pages were read (not taken from the cache) since the last `use`.
+    """
+
+    key: str = ""
+    reads: int = 0
+    _pages: dict[str, tuple[str, PageAssessment]] = field(default_factory=dict)
+
+    def use(self, key: str) -> None:
+        """Start a build whose readings depend on `key` (`fingerprint`)."""
+        if key != self.key:
+            self._pages.clear()
+            self.key = key
+        self.reads = 0
+
+    def get(self, path: str, text: str) -> PageAssessment | None:
+        """The reading of the page at `path` if its source is still `text`."""
+        kept = self._pages.get(path)
+        if kept is None or kept[0] != _digest(text):
+            return None
+        # A copy: a build gives the reading's lists the anchors of its rendered headings.
+        return replace(kept[1])
+
+    def put(self, path: str, text: str, reading: PageAssessment) -> None:
+        self.reads += 1
+        self._pages[path] = (_digest(text), replace(reading))
+
+
+def _digest(text: str) -> str:
+    return hashlib.blake2b(text.encode(), digest_size=16).hexdigest()
