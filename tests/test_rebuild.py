@@ -142,3 +142,20 @@ def test_what_every_page_depends_on_empties_the_cache(
 
 def test_a_plain_build_keeps_nothing(manual: Path) -> None:
     _clean(manual)
+
+
+def test_each_language_version_keeps_its_readings() -> None:
+    # A translated site is built once per language at every rebuild, each with its own key.
+    from qmsdocs.assessment import PageAssessment
+    from qmsdocs.manual import FrontMatter
+    from qmsdocs.readcache import ReadCache
+
+    cache = ReadCache()
+    for language in ("en", "de"):
+        cache.use(language)
+        cache.put("index.md", f"text {language}", PageAssessment("index.md", FrontMatter("x")))
+    for language in ("en", "de"):
+        cache.use(language)
+        assert cache.get("index.md", f"text {language}") is not None
+        assert cache.get("index.md", "changed") is None
+        assert cache.reads == 0

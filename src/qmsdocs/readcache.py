@@ -5,7 +5,8 @@ page's source again for the verdict (`qmsdocs.assessment.Assessor.page`). A page
 depends on its source (front matter included), the plugin's options, the catalogue and
 glossary files, the site's language and qmsdocs itself, and on nothing else: kept under a
 key made of all of them, a reading can be used again only where it cannot differ. Any change
-to the options, the data files or the version empties the cache; a changed page is read anew.
+to the options, the data files or the version starts an empty cache; a changed page is read
+anew. The language is part of the key: each language version of a translated site has its own.
 """
 
 from __future__ import annotations
@@ -55,23 +56,28 @@ def _files(paths: Iterable[Path]) -> set[Path]:
     return found
 
 
+# Fingerprints kept at once: a translated site is built once per language at every rebuild.
+_KEYS = 8
+
+
 @dataclass
 class ReadCache:
-    """Readings of pages by docs path, valid for one fingerprint.
+    """Readings of pages by docs path, for each fingerprint in use.
 
     Attributes:
         reads: How many pages were read (not taken from the cache) since the last `use`.
     """
 
-    key: str = ""
     reads: int = 0
     _pages: dict[str, tuple[str, PageAssessment]] = field(default_factory=dict)
+    _keys: dict[str, dict[str, tuple[str, PageAssessment]]] = field(default_factory=dict)
 
     def use(self, key: str) -> None:
         """Start a build whose readings depend on `key` (`fingerprint`)."""
-        if key != self.key:
-            self._pages.clear()
-            self.key = key
+        self._pages = self._keys.pop(key, {})
+        self._keys[key] = self._pages  # the most recent last
+        while len(self._keys) > _KEYS:
+            del self._keys[next(iter(self._keys))]
         self.reads = 0
 
     def get(self, path: str, text: str) -> PageAssessment | None:
