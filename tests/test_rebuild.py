@@ -14,6 +14,7 @@ from mkdocs.commands.build import build
 from mkdocs.config import load_config
 
 from qmsdocs.plugin import QMSPlugin
+from qmsdocs.references import Recognizer
 
 from .conftest import SECTION_TEXT, naming, write_site
 
@@ -65,6 +66,12 @@ def _clean(root: Path) -> tuple[dict[str, Any], list[str]]:
     return data, findings
 
 
+def _html(root: Path, page: str) -> str:
+    stem = page.removesuffix(".md")
+    built = root / "site" / ("index.html" if stem == "index" else f"{stem}/index.html")
+    return built.read_text(encoding="utf-8")
+
+
 @pytest.fixture
 def manual(tmp_path: Path) -> Path:
     root = tmp_path / "manual"
@@ -82,12 +89,27 @@ def _reads(plugin: QMSPlugin) -> int:
     return plugin._reads.reads
 
 
-def test_a_rebuild_reads_only_the_page_that_changed(manual: Path) -> None:
+def test_a_rebuild_reads_only_the_page_that_changed(
+    manual: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     first, plugin, findings = _serve(manual)
     assert _reads(plugin) == len(PAGES)
+    scanned: list[str] = []
+    scan = Recognizer.scan
+    monkeypatch.setattr(
+        Recognizer, "scan", lambda self, text, *a: scanned.append(text) or scan(self, text, *a)
+    )
     again, plugin, again_findings = _serve(manual)
     assert _reads(plugin) == 0
+    assert scanned == []  # no block of prose is read again, in the source or rendered
     assert (again, again_findings) == (first, findings)
+    # The blocks' citations and terms were kept too: the pages are those of a clean build,
+    # which reads every block again.
+    pages = {name: _html(manual, name) for name in PAGES}
+    _clean(manual)
+    assert pages == {name: _html(manual, name) for name in PAGES}
+    assert scanned
+    monkeypatch.undo()
     # An author saves one page: the clause it cited changes, a heading is added.
     page = manual / "docs" / "suppliers.md"
     page.write_text(

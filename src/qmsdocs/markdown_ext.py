@@ -33,6 +33,7 @@ import sys
 import xml.etree.ElementTree as etree
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -50,12 +51,13 @@ from qmsdocs.editions import Editions
 from qmsdocs.findings import Finding, QMSDataError, Severity
 from qmsdocs.glossary import TermUse, anchor, tooltip
 from qmsdocs.layout import ClausePage, Layout, relative_href
+from qmsdocs.readcache import Memo
 from qmsdocs.records import PageRecord
 from qmsdocs.references import Recognizer
 from qmsdocs.scopes import PageScopes, cell_binding, cite_numbers_cell, label_binding
 from qmsdocs.senses import TermSenses
 from qmsdocs.standards import Catalogue, Clause, resolve_catalogue
-from qmsdocs.terms import TermMatcher
+from qmsdocs.terms import TermMatch, TermMatcher
 from qmsdocs.textruns import Link, Run, insert_links, iter_runs, prose_of
 from qmsdocs.vocabulary import Vocabulary, load_vocabulary
 
@@ -126,6 +128,8 @@ class BuildContext:
     # Per language, the matcher of the terms in it (under the plugin); else `matcher` serves
     # every page.
     matchers: dict[str, TermMatcher] = field(default_factory=dict)
+    # Under `mkdocs serve`: the citations and terms of each block, kept between rebuilds.
+    memo: Memo | None = None
 
     def href(self, page: PageContext, target: str, fragment: str) -> str:
         """A link from `page` to `target#fragment` (deferred under the plugin)."""
@@ -378,7 +382,9 @@ class ProseLinkTreeprocessor(_Processor):
         if not recognizer.may_cite(run.text):
             return links
         context, header, before = scopes.binding(run)
-        citations = recognizer.scan(run.text, context)
+        memo = self.context.memo
+        scan = partial(recognizer.scan, run.text, context)
+        citations = scan() if memo is None else memo.get(("clauses", run.text, context), scan)
         if not citations and header:
             cell = cite_numbers_cell(recognizer, run.text, context, header, before)
             citations = [cell] if cell is not None else []
@@ -404,10 +410,18 @@ class ProseLinkTreeprocessor(_Processor):
     ) -> None:
         """Record the run's terms; add links for those to link, clear of the clause links."""
         senses = self.context.senses
-        if senses is not None and page.language == senses.language:
-            matches = senses.find(run.text, matcher, page.not_terms)
+        text, never = run.text, page.not_terms
+        find: Callable[[], list[TermMatch]] = (
+            partial(senses.find, text, matcher, never)
+            if senses is not None and page.language == senses.language
+            else partial(matcher.find_all, text)
+        )
+        memo = self.context.memo
+        if memo is None:
+            matches = find()
         else:
-            matches = matcher.find_all(run.text)
+            pattern = never.pattern if never is not None else None
+            matches = memo.get(("terms", text, page.language, pattern), find)
         if not matches:
             return
         taken = [(c.start, c.end) for c in links]

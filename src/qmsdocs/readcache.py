@@ -12,14 +12,15 @@ anew. The language is part of the key: each language version of a translated sit
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Hashable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
-from qmsdocs.assessment import PageAssessment
+if TYPE_CHECKING:
+    from qmsdocs.assessment import PageAssessment
 
-__all__ = ["ReadCache", "fingerprint"]
+__all__ = ["Memo", "ReadCache", "fingerprint"]
 
 
 def fingerprint(
@@ -66,14 +67,17 @@ class ReadCache:
 
     Attributes:
         reads: How many pages were read (not taken from the cache) since the last `use`.
+        memo: What rendering worked out from each block of prose (`Memo`).
     """
 
     reads: int = 0
+    memo: Memo = field(default_factory=lambda: Memo())
     _pages: dict[str, tuple[str, PageAssessment]] = field(default_factory=dict)
     _keys: dict[str, dict[str, tuple[str, PageAssessment]]] = field(default_factory=dict)
 
     def use(self, key: str) -> None:
         """Start a build whose readings depend on `key` (`fingerprint`)."""
+        self.memo.use(key)
         self._pages = self._keys.pop(key, {})
         self._keys[key] = self._pages  # the most recent last
         while len(self._keys) > _KEYS:
@@ -95,3 +99,37 @@ class ReadCache:
 
 def _digest(text: str) -> str:
     return hashlib.blake2b(text.encode(), digest_size=16).hexdigest()
+
+
+T = TypeVar("T")
+
+
+@dataclass
+class Memo:
+    """What rendering works out from a block of prose alone (the clause citations and the term
+    occurrences in it), kept from one rebuild to the next under the same fingerprint: the
+    blocks of the pages nobody edited are the same text, read the same way.
+
+    Only what the last build used is kept, so that an edited block does not linger.
+    """
+
+    key: str = ""
+    _last: dict[Hashable, Any] = field(default_factory=dict)
+    _now: dict[Hashable, Any] = field(default_factory=dict)
+
+    def use(self, key: str) -> None:
+        """Start a build whose results depend on `key` (`fingerprint`)."""
+        self._last = self._now if key == self.key else {}
+        self._now = {}
+        self.key = key
+
+    def get(self, key: Hashable, compute: Callable[[], T]) -> T:
+        """The result for `key`: kept, or computed now. `compute` must depend on nothing but
+        what `key` and the fingerprint hold."""
+        if key in self._now:
+            result: T = self._now[key]
+        elif key in self._last:
+            result = self._now[key] = self._last[key]
+        else:
+            result = self._now[key] = compute()
+        return result

@@ -192,6 +192,7 @@ class SiteBuild:
             read_cache.use(
                 fingerprint(dict(options), watched, version=generator(), language=language)
             )
+            context.memo = read_cache.memo
         return cls(
             options,
             editions,
