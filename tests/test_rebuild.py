@@ -13,6 +13,7 @@ import yaml
 from mkdocs.commands.build import build
 from mkdocs.config import load_config
 
+from qmsdocs import sitebuild
 from qmsdocs.plugin import QMSPlugin
 from qmsdocs.references import Recognizer
 
@@ -157,8 +158,13 @@ def test_what_every_page_depends_on_empties_the_cache(
         CATALOGUE["clauses"][1]["title"] = "Suppliers"  # type: ignore[index]
     else:
         monkeypatch.setattr("qmsdocs.sitebuild.generator", lambda: "qmsdocs 99.0")
+    loads: list[Any] = []
+    load = sitebuild._load
+    monkeypatch.setattr(sitebuild, "_load", lambda *args: loads.append(args) or load(*args))
     data, plugin, findings = _serve(manual)
     assert _reads(plugin) == expected
+    # The catalogues and glossary are loaded again only when something they come from changed.
+    assert len(loads) == (0 if change == "front matter" else 1)
     assert (data, findings) == _clean(manual)
 
 

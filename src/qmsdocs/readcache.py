@@ -68,10 +68,14 @@ class ReadCache:
     Attributes:
         reads: How many pages were read (not taken from the cache) since the last `use`.
         memo: What rendering worked out from each block of prose (`Memo`).
+        loaded: The catalogues, glossary and compiled recognisers of the last fingerprint.
     """
 
     reads: int = 0
     memo: Memo = field(default_factory=lambda: Memo())
+    # What the build loaded from the options and data files, under the fingerprint it was
+    # loaded for (`qmsdocs.sitebuild`).
+    loaded: dict[str | None, Any] = field(default_factory=dict)
     _pages: dict[str, tuple[str, PageAssessment]] = field(default_factory=dict)
     _keys: dict[str, dict[str, tuple[str, PageAssessment]]] = field(default_factory=dict)
 

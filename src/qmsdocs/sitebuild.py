@@ -32,6 +32,7 @@ from qmsdocs.markdown_ext import BuildContext, PageContext
 from qmsdocs.outputs import Outputs
 from qmsdocs.readcache import ReadCache, fingerprint
 from qmsdocs.records import PageRecord, Reference
+from qmsdocs.references import Recognizer
 from qmsdocs.render import CompiledTemplates, Renderer
 from qmsdocs.senses import TermSenses, never_pattern
 from qmsdocs.standards import Catalogue
@@ -57,6 +58,65 @@ VOCABULARY_LANGUAGE = "en"
 
 class SetupError(Exception):
     """The site's data or options cannot be used; the message says what to do."""
+
+
+@dataclass(frozen=True)
+class _Loaded:
+    """What a build loads and compiles from the options and the data files before reading any
+    page; `mkdocs serve` keeps it while none of them changes."""
+
+    editions: Editions
+    vocabulary: Vocabulary
+    findings: list[Finding]
+    folder: Path | None
+    labels: Labels
+    rules: Rules
+    recognizer: Recognizer
+    matchers: dict[str, TermMatcher]
+    senses: TermSenses
+
+
+def _load(options: QMSConfig, base_dir: Path, language: str) -> _Loaded:
+    """Load the catalogues and the glossary, compile the recognisers (`SiteBuild.create`)."""
+    try:
+        editions = load_editions(
+            list(options.standards) or [options.standard],
+            options.editions,
+            base_dir,
+            options.confirmed,
+        )
+    except QMSDataError as error:
+        raise SetupError(data_error_message("the catalogue", error)) from None
+    try:
+        vocabulary, findings, folder = load_site_vocabulary(
+            base_dir, options.glossary_dir, iso_terms=options.iso_terms
+        )
+    except QMSDataError as error:
+        raise SetupError(data_error_message("the glossary", error)) from None
+    labels = load_labels(language, options.labels)
+    if labels.fallback:
+        findings = [*findings, untranslated(language)]
+    rules = rules_from(options)
+    # One matcher per language the terms are in: a page is read with its language's terms.
+    languages = sorted({term.language for term in vocabulary} | {VOCABULARY_LANGUAGE})
+    matchers = {
+        language: TermMatcher([t for t in vocabulary if t.language == language])
+        for language in languages
+    }
+    senses = TermSenses(
+        vocabulary, term_switches(vocabulary, options.term_links), options.not_terms
+    )
+    return _Loaded(
+        editions,
+        vocabulary,
+        list(findings),
+        folder,
+        labels,
+        rules,
+        make_recognizer(editions, rules),
+        matchers,
+        senses,
+    )
 
 
 def rules_from(options: QMSConfig) -> Rules:
@@ -141,58 +201,40 @@ class SiteBuild:
             SetupError: A catalogue or the glossary cannot be loaded, or an option names a
                 term the glossary does not have.
         """
-        try:
-            editions = load_editions(
-                list(options.standards) or [options.standard],
-                options.editions,
-                base_dir,
-                options.confirmed,
-            )
-        except QMSDataError as error:
-            raise SetupError(data_error_message("the catalogue", error)) from None
-        try:
-            vocabulary, findings, folder = load_site_vocabulary(
-                base_dir, options.glossary_dir, iso_terms=options.iso_terms
-            )
-        except QMSDataError as error:
-            raise SetupError(data_error_message("the glossary", error)) from None
         data_files = [
             path if path.is_absolute() else base_dir / path
             for path in map(Path, (*options.standards, options.standard, *options.editions))
             if path.suffix in (".yml", ".yaml")
         ]
-        labels = load_labels(language, options.labels)
-        if labels.fallback:
-            findings = [*findings, untranslated(language)]
-        generated = Outputs.plan(options, editions, labels, prefix)
-        rules = rules_from(options)
-        recognizer = make_recognizer(editions, rules)
-        # One matcher per language the terms are in: a page is read with its language's terms.
-        languages = sorted({term.language for term in vocabulary} | {VOCABULARY_LANGUAGE})
-        matchers = {
-            language: TermMatcher([t for t in vocabulary if t.language == language])
-            for language in languages
-        }
+        key = None
+        if read_cache is not None:
+            # The glossary folder, whether or not it exists: one that appears counts too.
+            folder = base_dir / (options.glossary_dir or "glossary")
+            key = fingerprint(
+                dict(options), [*data_files, folder], version=generator(), language=language
+            )
+            read_cache.use(key)
+        loaded = read_cache.loaded.get(key) if read_cache is not None else None
+        if loaded is None:
+            loaded = _load(options, base_dir, language)
+            if read_cache is not None:
+                read_cache.loaded = {key: loaded}
+        editions, vocabulary, matchers = loaded.editions, loaded.vocabulary, loaded.matchers
+        generated = Outputs.plan(options, editions, loaded.labels, prefix)
         context = BuildContext(
-            recognizer,
+            loaded.recognizer,
             generated.layout,
             vocabulary,
             matchers.get(VOCABULARY_LANGUAGE) if options.link_terms != "off" else None,
             generated.glossary_page,
             options.tooltip_length,
-            senses=TermSenses(
-                vocabulary,
-                term_switches(vocabulary, options.term_links),
-                options.not_terms,
-            ),
+            senses=loaded.senses,
             matchers=matchers if options.link_terms != "off" else {},
+            memo=read_cache.memo if read_cache is not None else None,
         )
-        watched = [*data_files, *([folder] if folder is not None else [])]
-        if read_cache is not None:
-            read_cache.use(
-                fingerprint(dict(options), watched, version=generator(), language=language)
-            )
-            context.memo = read_cache.memo
+        labels, findings, rules = loaded.labels, loaded.findings, loaded.rules
+        recognizer = loaded.recognizer
+        watched = [*data_files, *([loaded.folder] if loaded.folder is not None else [])]
         return cls(
             options,
             editions,
