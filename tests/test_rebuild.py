@@ -187,3 +187,20 @@ def test_each_language_version_keeps_its_readings() -> None:
         assert cache.get("index.md", f"text {language}") is not None
         assert cache.get("index.md", "changed") is None
         assert cache.reads == 0
+
+
+def test_the_fingerprint_is_the_same_for_a_relative_and_an_absolute_path(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # `mkdocs serve` loads mkdocs.yml by the path given for its first build, and by its
+    # absolute path for every rebuild: the first rebuild must find what the first build kept.
+    from qmsdocs.readcache import fingerprint
+
+    (tmp_path / "glossary").mkdir()
+    (tmp_path / "glossary" / "terms.yml").write_text("terms: []\n")
+    monkeypatch.chdir(tmp_path.parent)
+    relative = Path(tmp_path.name) / "glossary"
+    options = {"standard": "iso9001-2015"}
+    assert fingerprint(options, [relative], version="1", language="en") == fingerprint(
+        options, [tmp_path / "glossary"], version="1", language="en"
+    )

@@ -38,7 +38,8 @@ def fingerprint(
     digest.update(f"{version}\n{language}\n".encode())
     for key, value in sorted(options.items()):
         digest.update(f"{key}={value!r}\n".encode())
-    for path in sorted(_files(data)):
+    # Absolute: `mkdocs serve` names mkdocs.yml as given for the first build, absolute after.
+    for path in sorted(_files(p.absolute() for p in data)):
         digest.update(f"{path}\n".encode())
         try:
             digest.update(path.read_bytes())
