@@ -47,11 +47,14 @@ def _front(clauses: str) -> tuple[list[tuple[str, str]], list[str]]:
 
 
 def test_a_qualified_id_names_another_standards_clause() -> None:
-    declared, findings = _front('clauses: ["8.4", "iso14001-2015:6.1.2", "iso45001-2018: 5.4"]')
+    declared, findings = _front(
+        'clauses: ["8.4", "iso14001-2015:6.1.2", "iso45001-2018: 5.4", "Clause: 9.2"]'
+    )
     assert declared == [
         ("iso9001-2015", "8.4"),
         ("iso14001-2015", "6.1.2"),
         ("iso45001-2018", "5.4"),
+        ("iso9001-2015", "9.2"),  # "Clause:" names no standard: the first standard's
     ]
     assert findings == []
 

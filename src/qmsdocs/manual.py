@@ -152,6 +152,8 @@ def parse_clause_ref(
     if qualified is not None:
         # "iso14001-2015:6.1.2": a clause of another standard the manual claims.
         name = qualified.group("standard")
+        if name.lower() == "clause":  # "clause: 7.5" names the clause, not a standard
+            return parse_clause_ref(qualified.group("clause"), catalogue, recognizer)
         bound = recognizer.loaded(name)
         if bound is None:
             return catalogue, None, _unknown_standard(name, recognizer)
@@ -190,11 +192,8 @@ def _unknown_standard(name: str, recognizer: Recognizer) -> str:
         return f"'{name}' is not one of this manual's standards: add it to standards: in mkdocs.yml"
     close = difflib.get_close_matches(name, [*loaded, *builtin_catalogue_ids()], n=1)
     known = ", ".join(loaded)
-    return (
-        f"no standard '{name}' is loaded"
-        + (f"; did you mean '{close[0]}'?" if close else "")
-        + f" This manual's standards: {known}"
-    )
+    suggestion = f"; did you mean '{close[0]}'?" if close else "."
+    return f"no standard '{name}' is loaded{suggestion} This manual's standards: {known}"
 
 
 def _harmonized(
