@@ -396,3 +396,47 @@ def test_an_integrated_manual_in_transition_keeps_the_new_edition_apart(tmp_path
     assert [s["catalogue"]["id"] for s in data["standards"]] == IMS
     assert (site / "coverage-iso9001-2026.json").is_file()
     assert (site / "transition" / "index.html").is_file()
+
+
+def test_a_translated_integrated_manual_has_each_language_version(tmp_path: Path) -> None:
+    from .conftest import write_site
+
+    front = '---\nclauses: ["all:7.5", "iso14001-2015:6.1.2"]\n---\n'
+    config = write_site(
+        tmp_path,
+        {
+            "index.md": front + "# Manual\n\nSee ISO 14001 clause 6.1.3.\n",
+            "index.de.md": front + "# Handbuch\n\nSiehe ISO 14001 Abschnitt 6.1.3.\n",
+        },
+        complete=False,
+        plugins=[
+            "search",
+            {
+                "i18n": {
+                    "docs_structure": "suffix",
+                    "languages": [
+                        {"locale": "en", "default": True, "name": "English", "build": True},
+                        {"locale": "de", "name": "Deutsch", "build": True},
+                    ],
+                }
+            },
+            {
+                "qmsdocs": {
+                    "standards": IMS[:2],
+                    "checks": {"missing-clause": "ignore", "thin-coverage": "ignore"},
+                }
+            },
+        ],
+    )
+    cfg = load_config(str(config))
+    build(cfg)
+    site = Path(cfg.site_dir)
+    for prefix, heading in (
+        ("", "The standards side by side"),
+        ("de/", "Die Normen nebeneinander"),
+    ):
+        page = (site / prefix / "index.html").read_text()
+        assert 'href="clauses/iso14001-2015/6/#clause-6-1-3"' in page, prefix
+        assert heading in (site / prefix / "coverage" / "index.html").read_text()
+        data = json.loads((site / prefix / "coverage.json").read_text())
+        assert [s["catalogue"]["id"] for s in data["standards"]] == IMS[:2]
