@@ -400,6 +400,7 @@ def test_an_integrated_manual_in_transition_keeps_the_new_edition_apart(tmp_path
 
 def test_a_translated_integrated_manual_has_each_language_version(tmp_path: Path) -> None:
     from .conftest import write_site
+    from .test_translated import languages
 
     front = '---\nclauses: ["all:7.5", "iso14001-2015:6.1.2"]\n---\n'
     config = write_site(
@@ -410,16 +411,7 @@ def test_a_translated_integrated_manual_has_each_language_version(tmp_path: Path
         },
         complete=False,
         plugins=[
-            "search",
-            {
-                "i18n": {
-                    "docs_structure": "suffix",
-                    "languages": [
-                        {"locale": "en", "default": True, "name": "English", "build": True},
-                        {"locale": "de", "name": "Deutsch", "build": True},
-                    ],
-                }
-            },
+            *languages("suffix")["plugins"][:2],
             {
                 "qmsdocs": {
                     "standards": IMS[:2],
@@ -440,3 +432,13 @@ def test_a_translated_integrated_manual_has_each_language_version(tmp_path: Path
         assert heading in (site / prefix / "coverage" / "index.html").read_text()
         data = json.loads((site / prefix / "coverage.json").read_text())
         assert [s["catalogue"]["id"] for s in data["standards"]] == IMS[:2]
+
+
+def test_a_page_about_a_transition_edition_keeps_the_manuals_standard(site) -> None:  # type: ignore[no-untyped-def]
+    # Only standards the manual claims make a page about them: a page declaring a clause of
+    # ISO 9001:2026, loaded for the transition, still reads its plain numbers as ISO 9001:2015's.
+    built = site(
+        {"new.md": '---\nclauses: ["ISO 9001:2026 6.1.3"]\n---\n\n# New\n\nSee clause 8.4.\n'},
+        plugins=[{"qmsdocs": {"editions": ["iso9001-2026"]}}],
+    )
+    assert 'href="../clauses/iso9001-2015/8/#clause-8-4"' in built.page("new.md")

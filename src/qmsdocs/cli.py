@@ -19,6 +19,9 @@ from typing import Any, NoReturn
 import click
 
 from qmsdocs.checker import SourceReading, check_sources
+from qmsdocs.commandline import EXIT_UNUSABLE
+from qmsdocs.commandline import config_path as _config_path
+from qmsdocs.commandline import unusable as _unusable
 from qmsdocs.coverage import Coverage, Summary
 from qmsdocs.documents import source_date_findings
 from qmsdocs.editions import Editions, load_editions
@@ -48,8 +51,6 @@ from qmsdocs.written import is_marked_text
 from qmsdocs.yamlio import read_text
 
 __all__ = ["main"]
-
-EXIT_UNUSABLE = 2
 
 
 def _load(spec: str) -> Catalogue:
@@ -197,26 +198,11 @@ class _Manual:
     docs_dir: Path
 
 
-def _unusable(message: str) -> NoReturn:
-    click.echo(f"qmsdocs: {message}", err=True)
-    sys.exit(EXIT_UNUSABLE)
-
-
 def _unusable_data(what: str, error: QMSDataError) -> NoReturn:
     click.echo(f"qmsdocs: {what}:", err=True)
     for finding in error.findings:
         click.echo(f"  {finding}", err=True)
     sys.exit(EXIT_UNUSABLE)
-
-
-def _config_path(config_file: str) -> Path:
-    """The mkdocs.yml a command was given, as a file or its folder; unusable if there is none."""
-    path = Path(config_file)
-    if path.is_dir():
-        path = path / "mkdocs.yml"
-    if not path.is_file():
-        _unusable(f"{path}: no such file (give the path of mkdocs.yml or of its folder)")
-    return path
 
 
 def _read_manual(config_file: str) -> _Manual:

@@ -125,6 +125,9 @@ def page_binding(
     if not declares:
         return recognizer.site_default
     default = recognizer.default
+    # Another edition loaded for a transition is no standard the manual claims: a page that
+    # declares its clauses is about the manual's own, as it always was.
+    declares = {i for i in declares if i in recognizer.standards} or {default.id}
     if default.id in declares or len(declares) == 1:
         which = default if default.id in declares else recognizer.catalogue(next(iter(declares)))
         return Binding(which.id, None, True, f"the page declares {which.label} clauses")

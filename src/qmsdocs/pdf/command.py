@@ -9,32 +9,20 @@ from __future__ import annotations
 import sys
 import tempfile
 from pathlib import Path
-from typing import NoReturn
 
 import click
+
+from qmsdocs.commandline import EXIT_UNUSABLE
+from qmsdocs.commandline import config_path as _config_path
+from qmsdocs.commandline import unusable as _unusable
 
 __all__ = ["pdf"]
 
 EXIT_FAILED = 1
-EXIT_UNUSABLE = 2
 
 
 def _stage(message: str) -> None:
     click.echo(f"qmsdocs pdf: {message}", err=True)
-
-
-def _unusable(message: str) -> NoReturn:
-    click.echo(f"qmsdocs: {message}", err=True)
-    sys.exit(EXIT_UNUSABLE)
-
-
-def _config_path(config_file: str) -> Path:
-    path = Path(config_file)
-    if path.is_dir():
-        path = path / "mkdocs.yml"
-    if not path.is_file():
-        _unusable(f"{path}: no such file (give the path of mkdocs.yml or of its folder)")
-    return path
 
 
 def _check_output(output: Path) -> None:
