@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 if TYPE_CHECKING:
     from qmsdocs.assessment import PageAssessment
 
-__all__ = ["Memo", "ReadCache", "fingerprint"]
+__all__ = ["Memo", "ReadCache", "fingerprint", "source_digest"]
 
 
 def fingerprint(
@@ -92,17 +92,17 @@ class ReadCache:
     def get(self, path: str, text: str) -> PageAssessment | None:
         """The reading of the page at `path` if its source is still `text`."""
         kept = self._pages.get(path)
-        if kept is None or kept[0] != _digest(text):
+        if kept is None or kept[0] != source_digest(text):
             return None
         # A copy: a build gives the reading's lists the anchors of its rendered headings.
         return replace(kept[1])
 
     def put(self, path: str, text: str, reading: PageAssessment) -> None:
         self.reads += 1
-        self._pages[path] = (_digest(text), replace(reading))
+        self._pages[path] = (source_digest(text), replace(reading))
 
 
-def _digest(text: str) -> str:
+def source_digest(text: str) -> str:
     return hashlib.blake2b(text.encode(), digest_size=16).hexdigest()
 
 

@@ -59,6 +59,16 @@ class CompiledTemplates(jinja2.BytecodeCache):
     def __init__(self) -> None:
         self._code: dict[str, bytes] = {}
 
+    def codes(self) -> dict[str, bytes]:
+        """Every compiled template kept, by Jinja's key (its name and file)."""
+        return dict(self._code)
+
+    def add(self, codes: dict[str, bytes]) -> None:
+        """Keep templates compiled elsewhere, by an environment of the same settings
+        (`Renderer.adopt`); one compiled here already is kept as it is."""
+        for key, code in codes.items():
+            self._code.setdefault(key, code)
+
     def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
         code = self._code.get(bucket.key)
         if code is not None:
@@ -80,7 +90,7 @@ class Renderer:
     ) -> None:
         self.labels = labels if labels is not None else load_labels(ENGLISH)
         self.compiled = compiled if compiled is not None else CompiledTemplates()
-        package = jinja2.PackageLoader("qmsdocs", "templates")
+        package = self._package = jinja2.PackageLoader("qmsdocs", "templates")
         if env is None:
             self.env = jinja2.Environment(
                 loader=package, autoescape=True, bytecode_cache=self.compiled
@@ -103,6 +113,48 @@ class Renderer:
 
     def render(self, name: str, **context: Any) -> str:
         return self.env.get_template(f"qmsdocs/{name}").render(**context).strip()
+
+    def compile_all(self) -> tuple[tuple[object, ...], dict[str, bytes]]:
+        """Compile every fragment's template (a site's override where it has one); returns
+        the settings they were compiled with and the compiled code, for `adopt`."""
+        for name in self._package.list_templates():
+            if name.startswith("qmsdocs/") and name.endswith(".html"):
+                self.env.get_template(name)
+        return compile_settings(self.env), self.compiled.codes()
+
+    def adopt(self, compiled: tuple[tuple[object, ...], dict[str, bytes]]) -> bool:
+        """Use templates `compile_all` compiled elsewhere (in a copy of this process) if they
+        were compiled with this environment's settings; whether they were."""
+        settings, codes = compiled
+        if settings != compile_settings(self.env):
+            return False
+        self.compiled.add(codes)
+        return True
+
+
+def compile_settings(env: jinja2.Environment) -> tuple[object, ...]:
+    """What compiled template code depends on besides the template's source (which Jinja
+    checks itself): code compiled under the same settings can be used in either environment."""
+    return (
+        type(env).__qualname__,
+        env.autoescape if isinstance(env.autoescape, bool) else id(env.autoescape),
+        env.optimized,
+        env.is_async,
+        env.finalize is None,
+        tuple(sorted(env.extensions)),
+        env.block_start_string,
+        env.block_end_string,
+        env.variable_start_string,
+        env.variable_end_string,
+        env.comment_start_string,
+        env.comment_end_string,
+        env.line_statement_prefix,
+        env.line_comment_prefix,
+        env.trim_blocks,
+        env.lstrip_blocks,
+        env.newline_sequence,
+        env.keep_trailing_newline,
+    )
 
 
 def template_labels(labels: Labels) -> Callable[..., Markup]:

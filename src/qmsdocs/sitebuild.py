@@ -12,7 +12,7 @@ way of reading a page, the same verdict. No MkDocs import here.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -30,6 +30,7 @@ from qmsdocs.labels import Labels, base_language, load_labels, shipped_languages
 from qmsdocs.manual import FrontMatter
 from qmsdocs.markdown_ext import BuildContext, PageContext
 from qmsdocs.outputs import Outputs
+from qmsdocs.readahead import ReadAhead
 from qmsdocs.readcache import ReadCache, fingerprint
 from qmsdocs.records import PageRecord, Reference
 from qmsdocs.references import Recognizer
@@ -146,6 +147,9 @@ class SiteBuild:
         dynamic: Pages of the manual that hold placeholders (written by the macros).
         labels: The words of the generated pages, in the site's language (`language`).
         read_cache: Readings of unchanged pages kept from an earlier build (`mkdocs serve`).
+        read_ahead: Readings a second process makes while the pages are rendered
+            (`qmsdocs.readahead`; started by `read_ahead_of`).
+        compiled_ahead: The templates that process compiled (`Renderer.adopt`).
     """
 
     options: QMSConfig
@@ -168,6 +172,8 @@ class SiteBuild:
     register: list[dict[str, Any]] = field(default_factory=list)  # made once concluded
     cited: list[Reference] = field(default_factory=list)  # by the macros
     read_cache: ReadCache | None = None
+    read_ahead: ReadAhead[PageAssessment] | None = None
+    compiled_ahead: tuple[tuple[object, ...], dict[str, bytes]] | None = None
 
     @classmethod
     def create(
@@ -302,6 +308,28 @@ class SiteBuild:
         self.pages[src] = assessed
         return self.page_context(assessed, meta=meta, resolve=resolve, file=file)
 
+    def read_ahead_of(self, pages: Sequence[tuple[str, Callable[[], str]]]) -> None:
+        """Have a second process read `pages` ((docs path, its source), in the order they will
+        be rendered) while this one renders them, where it can (`qmsdocs.readahead`)."""
+        self.stop_reading_ahead()
+        self.read_ahead = ReadAhead.start(
+            [(src, source) for src, source in pages if not self.generated.is_generated(src)],
+            self.assessor.page,
+            # What filling the generated pages will need, ready by then.
+            self.renderer.compile_all,
+        )
+
+    def stop_reading_ahead(self, *, failed: bool = False) -> None:
+        """Stop the second process, once every page is read (keeping the templates it compiled,
+        `compiled_ahead`) or when the build failed."""
+        if self.read_ahead is None:
+            return
+        if not failed:
+            compiled = self.read_ahead.then()
+            self.compiled_ahead = compiled if isinstance(compiled, tuple) else None
+        self.read_ahead.close()
+        self.read_ahead = None
+
     def generated_context(
         self, src: str, resolve: Callable[[str], str | None] | None = None
     ) -> PageContext:
@@ -320,6 +348,8 @@ class SiteBuild:
         try:
             text = source()
             kept = self.read_cache.get(src, text) if self.read_cache is not None else None
+            if kept is None and self.read_ahead is not None:
+                kept = self.read_ahead.take(src, text)
             if kept is not None:
                 return kept
             assessed = self.assessor.page(src, text)

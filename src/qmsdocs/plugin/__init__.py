@@ -21,6 +21,7 @@ is being built and the files that plugin chose for it (`qmsdocs.plugin.translate
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -49,7 +50,7 @@ if TYPE_CHECKING:
     import jinja2
     from mkdocs.config.defaults import MkDocsConfig
     from mkdocs.livereload import LiveReloadServer
-    from mkdocs.structure.files import Files
+    from mkdocs.structure.files import File, Files
     from mkdocs.structure.nav import Navigation
     from mkdocs.structure.pages import Page
 
@@ -123,6 +124,9 @@ class QMSPlugin(BasePlugin[QMSConfig]):
         check_conflicts(build.generated, files)
         add_to(build.generated, files, config, build.editions, build.vocabulary, build.version)
         announce_to_redirects(config.plugins, files)
+        if self.config.read_ahead and not self.is_serve:
+            # A live server keeps its readings instead (and runs threads, which forbid a fork).
+            build.read_ahead_of([(f.src_uri, _reader(f)) for f in files.documentation_pages()])
         return files
 
     def on_nav(self, nav: Navigation, *, config: MkDocsConfig, files: Files) -> Navigation:
@@ -160,6 +164,7 @@ class QMSPlugin(BasePlugin[QMSConfig]):
     ) -> jinja2.Environment:
         """Draw the verdict, fill the generated pages and exports, report, and gate."""
         build = self._build
+        build.stop_reading_ahead()
         build.conclude()
         site = SitePages(files)
         build.register = register_rows(build, site)
@@ -172,6 +177,10 @@ class QMSPlugin(BasePlugin[QMSConfig]):
         index_with(config.plugins.values(), build.search_text)
         return env
 
+    def on_build_error(self, *, error: Exception) -> None:
+        if self.build is not None:
+            self.build.stop_reading_ahead(failed=True)
+
     @property
     def _build(self) -> Build:
         if self.build is None:
@@ -180,6 +189,10 @@ class QMSPlugin(BasePlugin[QMSConfig]):
 
 
 _EXTENSION_NAMES = ("qmsdocs", "qmsdocs.markdown_ext")
+
+
+def _reader(file: File) -> Callable[[], str]:
+    return lambda: file.content_string
 
 
 def _drop_written(files: Files, docs_dir: Path) -> None:

@@ -196,6 +196,11 @@ class QMSConfig(base.Config):
     """Whether `mkdocs serve` stops on errors too. By default it only warns, so that authors
     can keep writing; `mkdocs build` always stops."""
 
+    read_ahead = c.Type(bool, default=True)
+    """Whether `mkdocs build` reads the pages' sources for the verdict in a second process
+    while MkDocs renders them (on Linux, for a manual of 16 pages or more): the same site,
+    sooner on a machine with two cores or more. Off: everything runs in MkDocs' process."""
+
     coverage_page = InsideDocs("coverage.md")
     """Docs-relative path of the generated coverage page; the exports `coverage.json` and
     `coverage.csv` are written beside it. An empty string turns the page and exports off

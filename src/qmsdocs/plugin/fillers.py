@@ -30,6 +30,8 @@ def fill_pages(build: Build, env: jinja2.Environment, site: SitePages, pages: li
     on_env; fragments added here would otherwise count as missing anchors.
     """
     renderer = Renderer(env, build.labels, build.renderer.compiled)
+    if build.compiled_ahead is not None:
+        renderer.adopt(build.compiled_ahead)
     references = references_by_clause(build)
     for src_uri in pages:
         file = site.file(src_uri)
