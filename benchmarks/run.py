@@ -46,12 +46,17 @@ from generate import DEFAULT_SEED, VARIANTS, generate  # noqa: E402
 __all__ = ["main", "run"]
 
 # Targets of the issue, checked in the report.
+# The targets of the second performance round (the baseline: the same manual with its own
+# handwritten glossary page, the plain variant).
 TARGETS = {
-    "wall_ratio": {100: 1.20, 500: 1.10},
-    "memory_ratio": 1.20,
+    "wall_ratio": {100: 1.25, 500: 1.15},
+    "memory_ratio": {500: 1.15},
+    "own_ms_per_page": {2000: 2.0},
     "linearity": 1.30,
     "check_seconds": 3.0,
     "check_share": 0.05,
+    "serve_ratio": 1.20,
+    "startup_seconds": 0.1,
 }
 
 
@@ -169,6 +174,8 @@ def run(
     adversarial_mb: Sequence[float] = (1.0, 4.0),
     serve_pages: Sequence[int] = (100,),
     serve_rebuilds: int = 2,
+    startup_pages: int | None = 3,
+    startup_rounds: int = 7,
     out: Path = HERE / "out",
     seed: int = DEFAULT_SEED,
     log: Any = print,
@@ -204,6 +211,7 @@ def run(
             "adversarial_mb": list(adversarial_mb),
             "serve_pages": list(serve_pages),
             "serve_rebuilds": serve_rebuilds,
+            "startup_pages": startup_pages,
             "seed": seed,
         },
         "notes": notes,
@@ -213,6 +221,7 @@ def run(
         "phases": {},
         "serve": {},
         "adversarial": [],
+        "startup": {},
     }
     out.mkdir(parents=True, exist_ok=True)
     log("Generating manuals")
@@ -299,6 +308,15 @@ def run(
 
     for n in serve_pages:
         results["serve"][str(n)] = _serve(manuals[n]["configs"], serve_rebuilds, n, log)
+
+    if startup_pages:
+        from startup import startup
+
+        log(f"Start-up on a {startup_pages}-page manual ({startup_rounds} fresh processes)")
+        small = _manual(out, startup_pages, ["qmsdocs"], seed, log)
+        results["startup"] = startup(small["configs"]["qmsdocs"], startup_rounds)
+        results["startup"]["pages"] = startup_pages
+        log(f"  {results['startup']['median']['startup'] * 1000:.0f} ms")
 
     if adversarial_mb:
         log(f"Adversarial text at {', '.join(f'{mb:g} MB' for mb in adversarial_mb)}")
@@ -481,6 +499,24 @@ def report(results: dict[str, Any]) -> str:
             "",
             markdown_table(results["adversarial"]),
         ]
+    startup = results.get("startup")
+    if startup:
+        median = startup["median"]
+        lines += [
+            "",
+            f"## Start-up on a {startup['pages']}-page manual",
+            "",
+            "Fresh processes that import MkDocs and Material first; medians of "
+            f"{len(startup['rounds'])} (`benchmarks/startup.py`). *Templates*: compiling the "
+            "generated pages' templates in MkDocs' process (where qmsdocs reads ahead, a "
+            "second process compiles them).",
+            "",
+            "| Importing qmsdocs (s) | Data: on_config (s) | Templates (s) | Start-up (s) "
+            "| Whole build (s) |",
+            "|---|---|---|---|---|",
+            f"| {median['imports']:.3f} | {median['data']:.3f} | {median['templates']:.3f} | "
+            f"{median['startup']:.3f} | {median['build']:.3f} |",
+        ]
     lines += ["", "## Targets", "", *_targets(results)]
     return "\n".join(lines) + "\n"
 
@@ -549,11 +585,13 @@ def _targets(results: dict[str, Any]) -> list[str]:
                 f"| wall time at {n} pages <= {limit:.2f}x plain | {_fmt_ratio(q['wall_ratio'])} | "
                 f"{_verdict(q['wall_ratio'] <= limit)} |"
             )
-        lines.append(
-            f"| peak memory at {n} pages <= {TARGETS['memory_ratio']:.2f}x plain | "
-            f"{_fmt_ratio(q['maxrss_mb_ratio'])} | "
-            f"{_verdict(q['maxrss_mb_ratio'] <= TARGETS['memory_ratio'])} |"
-        )
+        memory = TARGETS["memory_ratio"].get(int(n))
+        if memory is not None:
+            lines.append(
+                f"| peak memory at {n} pages <= {memory:.2f}x plain | "
+                f"{_fmt_ratio(q['maxrss_mb_ratio'])} | "
+                f"{_verdict(q['maxrss_mb_ratio'] <= memory)} |"
+            )
         if "ezglossary" in summary:
             e = summary["ezglossary"]
             lines.append(
@@ -562,6 +600,14 @@ def _targets(results: dict[str, Any]) -> list[str]:
                 f"{_verdict(q['wall'] < e['wall'])} |"
             )
     phases = results["phases"]
+    for n, figures in phases.items():
+        limit = TARGETS["own_ms_per_page"].get(int(n))
+        if limit is not None:
+            own = figures["qmsdocs_per_page_seconds"] * 1000
+            lines.append(
+                f"| qmsdocs' own work at {n} pages <= {limit:.1f} ms per page (in MkDocs' "
+                f"process) | {own:.2f} ms | {_verdict(own <= limit)} |"
+            )
     if len(phases) > 1:
         sizes = list(phases)
         first, last = phases[sizes[0]], phases[sizes[-1]]
@@ -585,11 +631,18 @@ def _targets(results: dict[str, Any]) -> list[str]:
             f"{entry['share']:.1%} | {_verdict(ok)} |"
         )
     for n, entry in results.get("serve", {}).items():
-        first = entry["first_ratio"]
+        limit = TARGETS["serve_ratio"]
         lines.append(
-            f"| `mkdocs serve` rebuild at {n} pages no worse than the first build "
-            f"({_fmt_ratio(first)}, +0.05) | {_fmt_ratio(entry['ratio'])} | "
-            f"{_verdict(entry['ratio'] <= first + 0.05)} |"
+            f"| `mkdocs serve` rebuild after saving a page, {n} pages, <= {limit:.2f}x plain "
+            f"| {_fmt_ratio(entry['ratio'])} | {_verdict(entry['ratio'] <= limit)} |"
+        )
+    startup = results.get("startup")
+    if startup:
+        seconds = startup["median"]["startup"]
+        limit = TARGETS["startup_seconds"]
+        lines.append(
+            f"| start-up on a {startup['pages']}-page manual (imports, data, templates) <= "
+            f"{limit:.1f} s | {seconds:.3f} s | {_verdict(seconds <= limit)} |"
         )
     if results["adversarial"]:
         sizes = " vs ".join(f"{float(mb):g} MB" for mb in results["adversarial"][0]["sizes"])
@@ -618,6 +671,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--adversarial-mb", type=float, nargs="*", default=[1.0, 4.0])
     parser.add_argument("--serve-pages", type=int, nargs="*", default=[100])
     parser.add_argument("--serve-rebuilds", type=int, default=2, help="per server session")
+    parser.add_argument("--startup-pages", type=int, default=3, help="manual for start-up; 0: none")
+    parser.add_argument("--startup-rounds", type=int, default=7)
     parser.add_argument("--seed", type=int, default=DEFAULT_SEED)
     parser.add_argument("--out", type=Path, default=HERE / "out", help="generated sites")
     parser.add_argument("--results", type=Path, default=HERE / "results" / "latest.md")
@@ -654,6 +709,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         adversarial_mb=args.adversarial_mb,
         serve_pages=args.serve_pages,
         serve_rebuilds=args.serve_rebuilds,
+        startup_pages=args.startup_pages,
+        startup_rounds=args.startup_rounds,
         out=args.out,
         seed=args.seed,
         log=log,

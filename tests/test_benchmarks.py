@@ -69,6 +69,8 @@ def test_runner_smoke(tmp_path: Path) -> None:
         adversarial_mb=[0.01, 0.02],
         serve_pages=[10],
         serve_rebuilds=1,
+        startup_pages=3,
+        startup_rounds=1,
         out=tmp_path / "out",
         log=lambda _message: None,
     )
@@ -91,6 +93,9 @@ def test_runner_smoke(tmp_path: Path) -> None:
     assert phases["manual_pages"] == 10 and phases["generated_pages"] > 0
     assert phases["phases"]["link.prose"] > 0 and phases["phases"]["link.targets"] > 0
     assert {row["kind"] for row in results["adversarial"]} >= {"prose", "section-signs"}
+    startup = results["startup"]["median"]
+    assert 0 < startup["imports"] < startup["startup"] < startup["build"]
+    assert startup["data"] > 0
 
     text = run.report(results)
     assert "/tmp" not in text and str(tmp_path) not in text  # no machine paths
@@ -99,6 +104,7 @@ def test_runner_smoke(tmp_path: Path) -> None:
         "## `qmsdocs check`",
         "## qmsdocs' own phases",
         "## Linear time on hostile text",
+        "## Start-up on a 3-page manual",
         "## Targets",
     ):
         assert heading in text
@@ -107,8 +113,8 @@ def test_runner_smoke(tmp_path: Path) -> None:
     assert re.search(r"^\| 10 \| qmsdocs \| [\d.]+ \| [\d.]+ \| \d+ \| [\d.]+x \|", text, re.M)
     assert re.search(r"^\| linking: clause references and terms \(", text, re.M)
     assert re.search(r"^\| section-signs \|", text, re.M)
-    assert re.search(r"^\| peak memory at 10 pages", text, re.M)
-    assert re.search(r"^\| `mkdocs serve` rebuild at 10 pages", text, re.M)
+    assert re.search(r"^\| `mkdocs serve` rebuild after saving a page, 10 pages", text, re.M)
+    assert re.search(r"^\| start-up on a 3-page manual .* \| [\d.]+ s \| (met|NOT met)", text, re.M)
     # The report can be written again from the JSON, without measuring.
     saved, again = tmp_path / "results.json", tmp_path / "again.md"
     saved.write_text(json.dumps(results), encoding="utf-8")

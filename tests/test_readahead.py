@@ -138,6 +138,7 @@ PAGES = {
     + naming("9", "10")
     + "\nInternal audits are planned as clause 9.2 asks; record each nonconformity.\n",
     "unknown.md": "# Notes\n\nAs clause 12.7 says (there is no such clause).\n",
+    "macro.md": "# Made by a macro\n\nThe {{ 'top management' }} reviews clause 9.3 yearly.\n",
     **{
         f"procedures/p{i:02}.md": f"# Procedure {i}\n\nThe top management reviews clause "
         f"{4 + i % 7}.{1 + i % 3} each year.\n"
@@ -173,7 +174,7 @@ def _build(root: Path, site: str, read_ahead: bool) -> tuple[dict[str, bytes], i
 
 
 def test_a_build_that_reads_ahead_makes_the_same_site(tmp_path: Path, plugin_log: Any) -> None:
-    write_site(tmp_path, PAGES)
+    write_site(tmp_path, PAGES, plugins=["search", "macros", "qmsdocs"])
     ahead, taken = _build(tmp_path, "ahead", True)
     warned = [r.getMessage() for r in plugin_log.records]
     alone, none = _build(tmp_path, "alone", False)
