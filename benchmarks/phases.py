@@ -6,7 +6,7 @@ per-page steps, so that the MkDocs work spent on the pages qmsdocs generates can
 apart from the manual's own pages.
 
 Usage:
-    python benchmarks/phases.py path/to/mkdocs.yml [--site-dir DIR] [--profile FILE]
+    python benchmarks/phases.py path/to/mkdocs.yml [--site-dir DIR] [--profile FILE] [--rebuild]
 
 Prints one JSON object: seconds per phase, call counts, pages, and the build's total.
 With `--profile FILE`, the build also runs under cProfile and the stats go to FILE (the
@@ -191,13 +191,38 @@ def _install(timers: _Timers) -> dict[str, Any]:
     return state
 
 
-def measure(config_file: Path, site_dir: Path | None = None, profile: Path | None = None) -> dict:
-    """Build the site in this process with the timers installed; return the figures."""
+def measure(
+    config_file: Path,
+    site_dir: Path | None = None,
+    profile: Path | None = None,
+    rebuild: bool = False,
+) -> dict:
+    """Build the site in this process with the timers installed; return the figures.
+
+    With `rebuild`, build as `mkdocs serve` does, save one page, and report the rebuild."""
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
 
     timers = _Timers()
     state = _install(timers)
+    serve_url = "http://127.0.0.1:8000/" if rebuild else None
+
+    def configured(site: str) -> Any:
+        config = load_config(str(config_file), site_dir=site)
+        if rebuild:
+            config.plugins.on_startup(command="serve", dirty=False)
+        return config
+
+    edited: tuple[Path, str] | None = None
+    if rebuild:
+        with tempfile.TemporaryDirectory() as tmp:
+            build(configured(str(site_dir or Path(tmp) / "site")), serve_url=serve_url)
+        page = sorted((config_file.parent / "docs").rglob("page-*.md"))[0]
+        edited = (page, page.read_text(encoding="utf-8"))
+        page.write_text(edited[1] + "\n<!-- saved again -->\n", encoding="utf-8")
+        timers.seconds.clear()
+        timers.calls.clear()
+        state.update(manual_pages=0, generated_pages=0)
     gc_start: list[float] = []
 
     def gc_callback(phase: str, info: dict[str, int]) -> None:
@@ -208,20 +233,24 @@ def measure(config_file: Path, site_dir: Path | None = None, profile: Path | Non
 
     gc.callbacks.append(gc_callback)
     logging.getLogger("mkdocs").setLevel(logging.ERROR)
-    with tempfile.TemporaryDirectory() as tmp:
-        config = load_config(str(config_file), site_dir=str(site_dir or Path(tmp) / "site"))
-        start = time.perf_counter()
-        cpu = time.process_time()
-        if profile is not None:
-            import cProfile
+    try:
+        with tempfile.TemporaryDirectory() as tmp:
+            config = configured(str(site_dir or Path(tmp) / "site"))
+            start = time.perf_counter()
+            cpu = time.process_time()
+            if profile is not None:
+                import cProfile
 
-            profiler = cProfile.Profile()
-            profiler.runcall(build, config)
-            profiler.dump_stats(str(profile))
-        else:
-            build(config)
-        total = time.perf_counter() - start
-        total_cpu = time.process_time() - cpu
+                profiler = cProfile.Profile()
+                profiler.runcall(build, config, serve_url=serve_url)
+                profiler.dump_stats(str(profile))
+            else:
+                build(config, serve_url=serve_url)
+            total = time.perf_counter() - start
+            total_cpu = time.process_time() - cpu
+    finally:
+        if edited is not None:
+            edited[0].write_text(edited[1], encoding="utf-8")
     gc.callbacks.remove(gc_callback)
     seconds = dict(timers.seconds)
     # Scans made by the prose tree processor (headings and front matter scan too).
@@ -283,9 +312,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("config", type=Path)
     parser.add_argument("--site-dir", type=Path)
     parser.add_argument("--profile", type=Path, help="also write cProfile stats to this file")
+    parser.add_argument(
+        "--rebuild",
+        action="store_true",
+        help="time the rebuild `mkdocs serve` makes after a page is saved (one page is edited "
+        "and restored)",
+    )
     args = parser.parse_args(argv)
     os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
-    result = measure(args.config, args.site_dir, args.profile)
+    result = measure(args.config, args.site_dir, args.profile, args.rebuild)
     json.dump(result, sys.stdout, indent=2)
     sys.stdout.write("\n")
     return 0
