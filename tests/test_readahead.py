@@ -14,6 +14,9 @@ import pytest
 from mkdocs.commands.build import build
 from mkdocs.config import load_config
 
+from qmsdocs import assessment
+from qmsdocs.assessment import Assessor
+from qmsdocs.editions import load_editions
 from qmsdocs.readahead import ReadAhead, can_fork
 from qmsdocs.render import Renderer, compile_settings
 from qmsdocs.sitebuild import SiteBuild
@@ -113,6 +116,33 @@ def test_no_child_where_forking_is_not_safe(monkeypatch: pytest.MonkeyPatch) -> 
         thread.join()
     monkeypatch.setattr("sys.platform", "darwin")
     assert not can_fork()
+
+
+def test_readings_sent_at_once_arrive_whole() -> None:
+    # More than a pipe holds, so the child must not wait for room while this process reads.
+    pages = [(f"p{i}.md", _source("x" * 2000)) for i in range(300)]
+    ahead = ReadAhead.start(pages, lambda path, text: (path, text), at_once=True)
+    assert ahead is not None
+    assert ahead.take("p299.md", "x" * 2000) == ("p299.md", "x" * 2000)
+    assert ahead.take("p0.md", "x" * 2000) == ("p0.md", "x" * 2000)
+    assert ahead.taken == 2
+    ahead.close()
+
+
+def test_a_large_manual_is_read_the_same_in_two_processes() -> None:
+    root = Path(__file__).resolve().parents[1]
+    sources = [
+        (str(path.relative_to(root)), path.read_text(encoding="utf-8"))
+        for folder in ("docs", "examples/ims/docs")
+        for path in sorted((root / folder).rglob("*.md"))
+    ]
+    assert len(sources) >= assessment._SHARED_READING
+    assessor = Assessor(load_editions(["iso9001-2015", "iso14001-2015", "iso45001-2018"]))
+    alone = [assessor.page(path, text) for path, text in sources]
+    shared = assessment.read_pages(assessor, sources)
+    assert [page.path for page in shared] == [path for path, _text in sources]
+    assert shared == alone
+    assert sum(len(page.declarations) + len(page.references) for page in shared) > 100
 
 
 def test_templates_compiled_elsewhere_are_used_only_under_the_same_settings() -> None:

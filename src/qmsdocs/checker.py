@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from qmsdocs.assessment import Assessment, Rules, assess
 from qmsdocs.coverage import Coverage
@@ -50,11 +51,13 @@ class SourceReading:
     def pages(self) -> int:
         return len(self.assessment.pages)
 
-    @property
+    # Made once: the to-do list and the command line ask for one page's at a time, page after
+    # page, and making the whole mapping anew for each was quadratic in the pages.
+    @cached_property
     def titles(self) -> dict[str, str]:
         return {path: self.assessment.title(path) for path in self.assessment.pages}
 
-    @property
+    @cached_property
     def statuses(self) -> dict[str, str | None]:
         return {path: page.status for path, page in self.assessment.pages.items()}
 

@@ -70,9 +70,16 @@ class ReadAhead(Generic[R]):
         pages: Sequence[tuple[str, Source]],
         read: Callable[[str, str], R],
         then: Callable[[], object] | None = None,
+        *,
+        at_once: bool = False,
     ) -> ReadAhead[R] | None:
         """Fork a child that reads `pages` ((docs path, its source) in rendering order) with
-        `read(path, text)`, then calls `then()`; None where no child can be made."""
+        `read(path, text)`, then calls `then()`; None where no child can be made.
+
+        The child sends each reading as soon as it has it, for a caller that takes them one by
+        one while it does its own work; a pipe holds only a few dozen, so a caller that reads
+        other pages meanwhile and takes these later asks for them `at_once`, all in one
+        message at the end (the child would otherwise wait for the caller to make room)."""
         if not can_fork():
             return None
         try:
@@ -82,7 +89,7 @@ class ReadAhead(Generic[R]):
             return None
         if pid == 0:  # pragma: no cover - the child's side; its output is what tests check
             os.close(readable)
-            _child(pages, read, then, writable)
+            _child(pages, read, then, writable, at_once)
         os.close(writable)
         return cls(pid, os.fdopen(readable, "rb"))
 
@@ -118,6 +125,8 @@ class ReadAhead(Generic[R]):
             return False
         if message[0] == "then":
             self._then = message[1]
+        elif message[0] == "pages":
+            self._received.update((path, (digest, reading)) for path, digest, reading in message[1])
         else:
             _kind, path, digest, reading = message
             self._received[path] = (digest, reading)
@@ -148,6 +157,7 @@ def _child(  # pragma: no cover
     read: Callable[[str, str], object],
     then: Callable[[], object] | None,
     fd: int,
+    at_once: bool,
 ) -> None:
     """Read every page and send each reading, then `then()`'s result; never return."""
     # A short-lived copy of the parent: collecting its garbage would only touch (and so copy)
@@ -156,15 +166,21 @@ def _child(  # pragma: no cover
     status = 0
     try:
         with os.fdopen(fd, "wb") as stream:
+            kept = []
             for path, source in pages:
                 try:
                     text = source()
                     reading = read(path, text)
                 except Exception:  # the build reads this page itself, and says why
                     continue
+                if at_once:
+                    kept.append((path, source_digest(text), reading))
+                    continue
                 message = ("page", path, source_digest(text), reading)
                 pickle.dump(message, stream, pickle.HIGHEST_PROTOCOL)
                 stream.flush()
+            if at_once:
+                pickle.dump(("pages", kept), stream, pickle.HIGHEST_PROTOCOL)
             if then is not None:
                 try:
                     result = then()
