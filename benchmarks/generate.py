@@ -9,7 +9,9 @@ clause of ISO 9001:2015 except 8.3.x is declared by some page.
 
 Variants (each a complete site folder with its own mkdocs.yml and docs/):
 
-- `plain`: Material for MkDocs, no qmsdocs.
+- `plain`: Material for MkDocs, no qmsdocs; the manual's own handwritten glossary page
+  (`glossary.md`, the same ISO 9000 terms and explanations as a definition list), as a team
+  that publishes without qmsdocs would write: the baseline the targets are measured against.
 - `qmsdocs`: the same pages and configuration, plus the qmsdocs plugin with its defaults
   (term links, clause links, coverage, clause/glossary/register pages, exports).
 - `ezglossary`: the same pages with every term occurrence written in mkdocs-ezglossary's
@@ -712,13 +714,16 @@ def _mkdocs_yml(variant: str, pages: int) -> str:
     )
 
 
-def _glossary_page(terms: Sequence[Term]) -> str:
-    """The ezglossary variant's glossary: a definition list of the same ISO 9000 terms."""
+def _glossary_page(terms: Sequence[Term], variant: str) -> str:
+    """The glossary page a manual without qmsdocs has: a definition list of the same ISO 9000
+    terms (for ezglossary, in its own syntax, with its index)."""
     lines = ["# Glossary", ""]
     for term in terms:
         explanation = " ".join(term.explanation.split())
-        lines += [f"iso:{term.term}", f":   {explanation}", ""]
-    lines += ["## Index", "", "<glossary::iso>", ""]
+        name = f"iso:{term.term}" if variant == "ezglossary" else term.term
+        lines += [name, f":   {explanation}", ""]
+    if variant == "ezglossary":
+        lines += ["## Index", "", "<glossary::iso>", ""]
     return "\n".join(lines)
 
 
@@ -791,8 +796,9 @@ def _write_variant(root: Path, variant: str, paths: Sequence[str], texts: Sequen
         target = docs / path
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(_render(text, variant), encoding="utf-8")
-    if variant == "ezglossary":
-        (docs / "glossary.md").write_text(_glossary_page(_vocabulary().terms), encoding="utf-8")
+    if variant != "qmsdocs":  # qmsdocs generates its glossary
+        glossary = _glossary_page(_vocabulary().terms, variant)
+        (docs / "glossary.md").write_text(glossary, encoding="utf-8")
     return site / "mkdocs.yml"
 
 

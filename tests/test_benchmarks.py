@@ -42,13 +42,17 @@ def test_generator_is_deterministic_and_realistic(tmp_path: Path) -> None:
     first = generate.generate(tmp_path / "a", 10, ["plain", "qmsdocs"])
     second = generate.generate(tmp_path / "b", 10, ["plain", "qmsdocs"])
     pages = sorted(p.relative_to(tmp_path / "a") for p in (tmp_path / "a").rglob("*.md"))
-    assert len(pages) == 20  # 10 pages in each variant
+    assert len(pages) == 21  # 10 pages in each variant, and the plain manual's own glossary
     for page in pages:
         assert (tmp_path / "a" / page).read_text() == (tmp_path / "b" / page).read_text()
     assert first.words_per_page == second.words_per_page
     assert 1000 <= first.words_per_page <= 1500
     assert 30 <= first.term_occurrences_per_page <= 50
     assert first.clause_references_per_page >= 5
+    # The baseline: the same manual with a glossary page of its own, written by hand.
+    glossary = (tmp_path / "a" / "plain" / "docs" / "glossary.md").read_text()
+    assert glossary.startswith("# Glossary") and glossary.count("\n:   ") >= 130
+    assert not (tmp_path / "a" / "qmsdocs" / "docs" / "glossary.md").exists()
     scope = (tmp_path / "a" / "qmsdocs" / "docs" / "manual" / "scope.md").read_text()
     assert 'not_applicable:\n  "8.3":' in scope
     config = (tmp_path / "a" / "qmsdocs" / "mkdocs.yml").read_text()
