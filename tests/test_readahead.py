@@ -129,7 +129,9 @@ def test_readings_sent_at_once_arrive_whole() -> None:
     ahead.close()
 
 
-def test_a_large_manual_is_read_the_same_in_two_processes() -> None:
+def test_a_large_manual_is_read_the_same_in_two_processes(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     root = Path(__file__).resolve().parents[1]
     sources = [
         (str(path.relative_to(root)), path.read_text(encoding="utf-8"))
@@ -142,6 +144,12 @@ def test_a_large_manual_is_read_the_same_in_two_processes() -> None:
     shared = assessment.read_pages(assessor, sources)
     assert [page.path for page in shared] == [path for path, _text in sources]
     assert shared == alone
+
+    def no_fork(*_args: Any, **_kwargs: Any) -> None:
+        raise AssertionError("read_ahead: false forks nothing")
+
+    monkeypatch.setattr(assessment.ReadAhead, "start", no_fork)
+    assert assessment.read_pages(assessor, sources, read_ahead=False) == alone
     assert sum(len(page.declarations) + len(page.references) for page in shared) > 100
 
 

@@ -15,6 +15,7 @@ from mkdocs.config import load_config
 
 from qmsdocs import sitebuild
 from qmsdocs.plugin import QMSPlugin
+from qmsdocs.readahead import ReadAhead, can_fork
 from qmsdocs.references import Recognizer
 
 from .conftest import SECTION_TEXT, naming, write_site
@@ -121,6 +122,30 @@ def test_a_rebuild_reads_only_the_page_that_changed(
     assert _reads(plugin) == 1
     assert (edited, edited_findings) == _clean(manual)
     assert edited != first
+
+
+@pytest.mark.skipif(not can_fork(), reason="reading ahead needs fork (Linux)")
+def test_a_live_server_reads_ahead_for_its_first_build_only(
+    manual: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    started: list[ReadAhead[Any] | None] = []
+
+    class Recording(ReadAhead[Any]):
+        @classmethod
+        def start(cls, *args: Any, **kwargs: Any) -> ReadAhead[Any] | None:
+            ahead = ReadAhead.start(*args, **kwargs)
+            started.append(ahead)
+            return ahead
+
+    monkeypatch.setattr(sitebuild, "ReadAhead", Recording)
+    first, plugin, findings = _serve(manual)
+    assert len(started) == 1 and started[0] is not None
+    assert started[0].taken == len(PAGES)  # every page was read by the second process
+    assert _reads(plugin) == len(PAGES)  # and kept for the rebuilds
+    again, plugin, again_findings = _serve(manual)
+    assert len(started) == 1  # a rebuild makes no second process
+    assert _reads(plugin) == 0
+    assert (again, again_findings) == (first, findings)
 
 
 @pytest.mark.parametrize(

@@ -627,10 +627,12 @@ def assess(
     *,
     vocabulary: Vocabulary | None = None,
     on: dt.date | None = None,
+    read_ahead: bool = True,
 ) -> Assessment:
-    """The verdict on a manual given as `(docs-relative path, source)` pairs."""
+    """The verdict on a manual given as `(docs-relative path, source)` pairs; `read_ahead`:
+    whether a large manual may be read in two processes (`read_pages`)."""
     assessor = Assessor(editions, rules, vocabulary=vocabulary)
-    return assessor.manual(read_pages(assessor, list(sources)), on=on)
+    return assessor.manual(read_pages(assessor, list(sources), read_ahead), on=on)
 
 
 # A manual this large is read in two processes where it can be (`read_pages`): below, the fork
@@ -638,13 +640,15 @@ def assess(
 _SHARED_READING = 32
 
 
-def read_pages(assessor: Assessor, sources: Sequence[tuple[str, str]]) -> list[PageAssessment]:
+def read_pages(
+    assessor: Assessor, sources: Sequence[tuple[str, str]], read_ahead: bool = True
+) -> list[PageAssessment]:
     """Every page read, in order; a large manual's later pages by a second process (on Linux,
     `qmsdocs.readahead`), which makes `qmsdocs check` about twice as fast on two cores. The
     readings are the same: the second process is a copy of this one, and a page it could not
     read is read here."""
     ahead = None
-    if len(sources) >= _SHARED_READING:
+    if read_ahead and len(sources) >= _SHARED_READING:
         # Half of the text each, the later half for the second process.
         total, half = sum(len(text) for _path, text in sources), 0
         split = 0

@@ -70,14 +70,21 @@ def check_sources(
     editions: Editions | None = None,
     vocabulary: Vocabulary | None = None,
     on: dt.date | None = None,
+    read_ahead: bool = True,
 ) -> SourceReading:
     """The verdict on `(docs-relative path, Markdown source)` pairs.
 
     With `editions` (the manual's and the others loaded beside it), coverage is computed for
-    each, carried across editions as the build does.
+    each, carried across editions as the build does. With `read_ahead` (the plugin's option),
+    a large manual is read in two processes where it can be (`qmsdocs.assessment.read_pages`).
     """
     texts = dict(sources)
     assessment = assess(
-        texts.items(), editions or Editions(catalogue), rules, vocabulary=vocabulary, on=on
+        texts.items(),
+        editions or Editions(catalogue),
+        rules,
+        vocabulary=vocabulary,
+        on=on,
+        read_ahead=read_ahead,
     )
     return SourceReading(assessment, texts)

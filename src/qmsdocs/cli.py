@@ -240,7 +240,12 @@ def _read_manual(config_file: str) -> _Manual:
         except QMSDataError as error:
             unreadable += error.findings
     reading = check_sources(
-        sources, editions.primary, rules_from(options), editions=editions, vocabulary=vocabulary
+        sources,
+        editions.primary,
+        rules_from(options),
+        editions=editions,
+        vocabulary=vocabulary,
+        read_ahead=options.read_ahead,
     )
     findings = apply_severities(
         glossary_findings + unreadable + reading.findings + source_date_findings(), options.checks

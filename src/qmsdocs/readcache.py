@@ -89,6 +89,11 @@ class ReadCache:
             del self._keys[next(iter(self._keys))]
         self.reads = 0
 
+    @property
+    def empty(self) -> bool:
+        """Whether no page's reading is kept for the current fingerprint (a first build)."""
+        return not self._pages
+
     def get(self, path: str, text: str) -> PageAssessment | None:
         """The reading of the page at `path` if its source is still `text`."""
         kept = self._pages.get(path)

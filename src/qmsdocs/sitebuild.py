@@ -312,6 +312,8 @@ class SiteBuild:
         """Have a second process read `pages` ((docs path, its source), in the order they will
         be rendered) while this one renders them, where it can (`qmsdocs.readahead`)."""
         self.stop_reading_ahead()
+        if self.read_cache is not None and not self.read_cache.empty:
+            return  # a rebuild: the pages are read already, but for the one that changed
         self.read_ahead = ReadAhead.start(
             [(src, source) for src, source in pages if not self.generated.is_generated(src)],
             self.assessor.page,
@@ -348,11 +350,10 @@ class SiteBuild:
         try:
             text = source()
             kept = self.read_cache.get(src, text) if self.read_cache is not None else None
-            if kept is None and self.read_ahead is not None:
-                kept = self.read_ahead.take(src, text)
             if kept is not None:
                 return kept
-            assessed = self.assessor.page(src, text)
+            ahead = self.read_ahead.take(src, text) if self.read_ahead is not None else None
+            assessed = ahead if ahead is not None else self.assessor.page(src, text)
             if self.read_cache is not None:
                 self.read_cache.put(src, text, assessed)
             return assessed

@@ -124,8 +124,9 @@ class QMSPlugin(BasePlugin[QMSConfig]):
         check_conflicts(build.generated, files)
         add_to(build.generated, files, config, build.editions, build.vocabulary, build.version)
         announce_to_redirects(config.plugins, files)
-        if self.config.read_ahead and not self.is_serve:
-            # A live server keeps its readings instead (and runs threads, which forbid a fork).
+        if self.config.read_ahead:
+            # Under `mkdocs serve`, for the first build only: the server's threads, which forbid
+            # a fork, start after it, and the rebuilds read only what changed.
             build.read_ahead_of([(f.src_uri, _reader(f)) for f in files.documentation_pages()])
         return files
 
