@@ -647,7 +647,7 @@ def read_pages(
     `qmsdocs.readahead`), which makes `qmsdocs check` about twice as fast on two cores. The
     readings are the same: the second process is a copy of this one, and a page it could not
     read is read here."""
-    ahead = None
+    ahead, split = None, len(sources)
     if read_ahead and len(sources) >= _SHARED_READING:
         # Half of the text each, the later half for the second process.
         total, half = sum(len(text) for _path, text in sources), 0

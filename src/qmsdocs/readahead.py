@@ -113,12 +113,12 @@ class ReadAhead(Generic[R]):
         return self._then
 
     def _receive(self) -> bool:
-        """Take the child's next reading; False once it has sent all it will send."""
+        """Take the child's next message; False once it has sent all it will send."""
         if self._stream is None:
             return False
         try:
             message = pickle.load(self._stream)
-        except (EOFError, OSError, pickle.UnpicklingError):
+        except Exception:  # a child that died half-way: what it did not send is read here
             message = _DONE
         if message is _DONE:
             self._end()

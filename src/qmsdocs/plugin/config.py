@@ -197,9 +197,10 @@ class QMSConfig(base.Config):
     can keep writing; `mkdocs build` always stops."""
 
     read_ahead = c.Type(bool, default=True)
-    """Whether `mkdocs build` reads the pages' sources for the verdict in a second process
-    while MkDocs renders them (on Linux, for a manual of 16 pages or more): the same site,
-    sooner on a machine with two cores or more. Off: everything runs in MkDocs' process."""
+    """Whether the pages' sources are read for the verdict in a second process while MkDocs
+    renders them (on Linux, in a process with no other thread; under `mkdocs serve`, for the
+    first build), and `qmsdocs check` reads a large manual in two: the same site and verdict,
+    sooner on a machine with two cores or more. Off: everything runs in one process."""
 
     coverage_page = InsideDocs("coverage.md")
     """Docs-relative path of the generated coverage page; the exports `coverage.json` and
