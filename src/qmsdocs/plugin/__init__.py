@@ -6,7 +6,8 @@ This package is the only part of qmsdocs that imports MkDocs. Event by event:
   across rebuilds, so everything per build is made afresh in `on_config`).
 - `on_config`: start a `Build` (catalogues, glossary, recogniser, where the generated files
   go), add the Markdown extension and the stylesheet.
-- `on_files`: check the manual's files, add the generated pages, exports and stylesheet.
+- `on_files`: check the manual's files, add the generated pages, exports and stylesheet, and
+  start reading the pages in a second process (`qmsdocs.readahead`, option `read_ahead`).
 
 `on_config` and `on_files` run after mkdocs-static-i18n's (priority -100): a translated site
 is built once per language with the same config, and qmsdocs must see which language version
@@ -17,6 +18,7 @@ is being built and the files that plugin chose for it (`qmsdocs.plugin.translate
 - `on_page_content`: keep what rendering added (anchors, terms); add the document panels.
 - `on_env`: every page is rendered; draw the verdict, fill the generated pages, write the
   exports, report every finding together, and stop the build (the gate) on an error.
+- `on_build_error`: stop the second process, if the build failed before `on_env`.
 """
 
 from __future__ import annotations
