@@ -45,7 +45,6 @@ from generate import DEFAULT_SEED, VARIANTS, generate  # noqa: E402
 
 __all__ = ["main", "run"]
 
-# Targets of the issue, checked in the report.
 # The targets of the second performance round (the baseline: the same manual with its own
 # handwritten glossary page, the plain variant).
 TARGETS = {

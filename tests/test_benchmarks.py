@@ -13,6 +13,7 @@ import importlib.util
 import json
 import random
 import re
+import subprocess
 import sys
 from pathlib import Path
 from types import ModuleType
@@ -124,6 +125,28 @@ def test_runner_smoke(tmp_path: Path) -> None:
     saved.write_text(json.dumps(results), encoding="utf-8")
     assert run.main(["--from-json", str(saved), "--results", str(again)]) == 0
     assert again.read_text(encoding="utf-8") == text
+
+
+def test_static_baseline_builds_the_generated_pages_without_qmsdocs(tmp_path: Path) -> None:
+    generate = _load("generate.py")
+    static = _load("static_baseline.py")
+    manual = generate.generate(tmp_path / "n10", 10, ["plain", "qmsdocs"])
+    config = static.static_variant(
+        manual.variants["plain"], manual.variants["qmsdocs"], tmp_path / "n10" / "static"
+    )
+    docs = config.parent / "docs"
+    assert (docs / "clauses" / "iso9001-2015" / "8.md").exists()
+    assert "qmsdocs" not in config.read_text().split("plugins:")[1].split("markdown_extensions")[0]
+    # qmsdocs' glossary takes the place of the handwritten one.
+    assert "qmsdocs_generated: glossary" in (docs / "glossary.md").read_text()
+    result = subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "-q", "-f", str(config)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert (config.parent / "site" / "coverage" / "index.html").exists()
 
 
 # The recogniser looks for triggers only where `_CANDIDATE_RE` says one can start. This checks
