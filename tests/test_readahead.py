@@ -11,11 +11,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from click.testing import CliRunner
 from mkdocs.commands.build import build
 from mkdocs.config import load_config
 
-from qmsdocs import assessment
+from qmsdocs import checker
 from qmsdocs.assessment import Assessor
+from qmsdocs.cli import main
 from qmsdocs.editions import load_editions
 from qmsdocs.readahead import ReadAhead, can_fork
 from qmsdocs.render import Renderer, compile_settings
@@ -23,7 +25,9 @@ from qmsdocs.sitebuild import SiteBuild
 
 from .conftest import naming, write_site
 
-pytestmark = pytest.mark.skipif(not can_fork(), reason="reading ahead needs fork (Linux)")
+# Where a process cannot fork (not Linux), nothing reads ahead: what these check does not exist
+# there. The tests of what happens without a fork run everywhere.
+needs_fork = pytest.mark.skipif(not can_fork(), reason="reading ahead needs fork (Linux)")
 
 
 def _read(path: str, text: str) -> tuple[str, int]:
@@ -44,6 +48,7 @@ def _reaped(pid: int) -> bool:
     return False
 
 
+@needs_fork
 def test_a_reading_is_used_only_for_the_source_it_was_made_from() -> None:
     pages = [(f"p{i}.md", _source(f"page {i}")) for i in range(40)]
     ahead = ReadAhead.start(pages, _read)
@@ -60,6 +65,7 @@ def test_a_reading_is_used_only_for_the_source_it_was_made_from() -> None:
     assert _reaped(ahead._pid)
 
 
+@needs_fork
 def test_a_page_the_child_cannot_read_is_left_to_the_build() -> None:
     def unreadable() -> str:
         raise OSError("permission denied")
@@ -79,6 +85,7 @@ def test_a_page_the_child_cannot_read_is_left_to_the_build() -> None:
     ahead.close()
 
 
+@needs_fork
 def test_what_the_child_does_after_the_pages_may_fail() -> None:
     def fails() -> object:
         raise RuntimeError("no templates")
@@ -90,6 +97,7 @@ def test_what_the_child_does_after_the_pages_may_fail() -> None:
     ahead.close()
 
 
+@needs_fork
 def test_closing_early_stops_a_child_that_is_still_reading() -> None:
     def slow(path: str, _text: str) -> str:
         threading.Event().wait(0.05)
@@ -118,6 +126,7 @@ def test_no_child_where_forking_is_not_safe(monkeypatch: pytest.MonkeyPatch) -> 
     assert not can_fork()
 
 
+@needs_fork
 def test_readings_sent_at_once_arrive_whole() -> None:
     # More than a pipe holds, so the child must not wait for room while this process reads.
     pages = [(f"p{i}.md", _source("x" * 2000)) for i in range(300)]
@@ -138,19 +147,36 @@ def test_a_large_manual_is_read_the_same_in_two_processes(
         for folder in ("docs", "examples/ims/docs")
         for path in sorted((root / folder).rglob("*.md"))
     ]
-    assert len(sources) >= assessment._SHARED_READING
+    assert len(sources) >= checker._SHARED_READING
     assessor = Assessor(load_editions(["iso9001-2015", "iso14001-2015", "iso45001-2018"]))
     alone = [assessor.page(path, text) for path, text in sources]
-    shared = assessment.read_pages(assessor, sources)
+    shared = checker.read_pages(assessor, sources)
     assert [page.path for page in shared] == [path for path, _text in sources]
     assert shared == alone
 
     def no_fork(*_args: Any, **_kwargs: Any) -> None:
         raise AssertionError("read_ahead: false forks nothing")
 
-    monkeypatch.setattr(assessment.ReadAhead, "start", no_fork)
-    assert assessment.read_pages(assessor, sources, read_ahead=False) == alone
+    monkeypatch.setattr(checker.ReadAhead, "start", no_fork)
+    assert checker.read_pages(assessor, sources, read_ahead=False) == alone
     assert sum(len(page.declarations) + len(page.references) for page in shared) > 100
+
+
+@pytest.mark.parametrize("read_ahead", [True, False])
+def test_qmsdocs_check_follows_the_read_ahead_option(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, read_ahead: bool
+) -> None:
+    pages = {f"procedures/p{i:02}.md": f"# Procedure {i}\n\nSee clause 8.4.\n" for i in range(40)}
+    write_site(tmp_path, pages, plugins=["search", {"qmsdocs": {"read_ahead": read_ahead}}])
+    started: list[int] = []
+
+    def counted(*_args: Any, **_kwargs: Any) -> None:
+        started.append(1)  # and no second process: every page is read here
+
+    monkeypatch.setattr(checker.ReadAhead, "start", counted)
+    result = CliRunner().invoke(main, ["check", str(tmp_path / "mkdocs.yml")])
+    assert result.exit_code == 0, result.output
+    assert started == ([1] if read_ahead else [])
 
 
 def test_templates_compiled_elsewhere_are_used_only_under_the_same_settings() -> None:
@@ -192,10 +218,10 @@ def _build(root: Path, site: str, read_ahead: bool) -> tuple[dict[str, bytes], i
     taken: list[int] = []
     original = SiteBuild.stop_reading_ahead
 
-    def counting(self: SiteBuild, *, failed: bool = False) -> None:
+    def counting(self: SiteBuild, *, collect: bool = True) -> None:
         if self.read_ahead is not None:
             taken.append(self.read_ahead.taken)
-        original(self, failed=failed)
+        original(self, collect=collect)
 
     SiteBuild.stop_reading_ahead = counting  # type: ignore[method-assign]
     try:
@@ -211,6 +237,7 @@ def _build(root: Path, site: str, read_ahead: bool) -> tuple[dict[str, bytes], i
     return files, (taken[0] if taken else None)
 
 
+@needs_fork
 def test_a_build_that_reads_ahead_makes_the_same_site(tmp_path: Path, plugin_log: Any) -> None:
     write_site(tmp_path, PAGES, plugins=["search", "macros", "qmsdocs"])
     ahead, taken = _build(tmp_path, "ahead", True)

@@ -24,7 +24,7 @@ import bisect
 import datetime as dt
 import re
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -47,7 +47,6 @@ from qmsdocs.manual import (
 )
 from qmsdocs.mentions import TitleIndex
 from qmsdocs.prose import prose_text
-from qmsdocs.readahead import ReadAhead
 from qmsdocs.records import Declaration, Exclusion, Reference, Unlinked
 from qmsdocs.references import Citation, Recognizer, citation_findings
 from qmsdocs.scopes import (
@@ -627,47 +626,7 @@ def assess(
     *,
     vocabulary: Vocabulary | None = None,
     on: dt.date | None = None,
-    read_ahead: bool = True,
 ) -> Assessment:
-    """The verdict on a manual given as `(docs-relative path, source)` pairs; `read_ahead`:
-    whether a large manual may be read in two processes (`read_pages`)."""
+    """The verdict on a manual given as `(docs-relative path, source)` pairs."""
     assessor = Assessor(editions, rules, vocabulary=vocabulary)
-    return assessor.manual(read_pages(assessor, list(sources), read_ahead), on=on)
-
-
-# A manual this large is read in two processes where it can be (`read_pages`): below, the fork
-# costs about what it saves.
-_SHARED_READING = 32
-
-
-def read_pages(
-    assessor: Assessor, sources: Sequence[tuple[str, str]], read_ahead: bool = True
-) -> list[PageAssessment]:
-    """Every page read, in order; a large manual's later pages by a second process (on Linux,
-    `qmsdocs.readahead`), which makes `qmsdocs check` about twice as fast on two cores. The
-    readings are the same: the second process is a copy of this one, and a page it could not
-    read is read here."""
-    ahead, split = None, len(sources)
-    if read_ahead and len(sources) >= _SHARED_READING:
-        # Half of the text each, the later half for the second process.
-        total, half = sum(len(text) for _path, text in sources), 0
-        split = 0
-        while split < len(sources) and half < total / 2:
-            half += len(sources[split][1])
-            split += 1
-        later = [(path, _constant(text)) for path, text in sources[split:]]
-        ahead = ReadAhead.start(later, assessor.page, at_once=True)
-    if ahead is None:
-        return [assessor.page(path, text) for path, text in sources]
-    try:
-        pages = [assessor.page(path, text) for path, text in sources[:split]]
-        for path, text in sources[split:]:
-            kept = ahead.take(path, text)
-            pages.append(kept if kept is not None else assessor.page(path, text))
-    finally:
-        ahead.close()
-    return pages
-
-
-def _constant(text: str) -> Callable[[], str]:
-    return lambda: text
+    return assessor.manual((assessor.page(path, text) for path, text in sources), on=on)

@@ -25,7 +25,7 @@ from importlib import resources
 from types import MappingProxyType
 from typing import Any
 
-import yaml
+from qmsdocs.yamlio import load_shipped
 
 __all__ = [
     "ENGLISH",
@@ -154,9 +154,8 @@ def _read(language: str) -> dict[str, Label]:
     path = resources.files("qmsdocs").joinpath("labels", f"{language}.yml")
     if not path.is_file():
         return {}
-    # The C parser when PyYAML has it: read at every build's start, pure Python takes 30 ms.
-    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-    return _labels_from(yaml.load(path.read_text(encoding="utf-8"), Loader=loader))
+    # Read at every build's start: pure-Python parsing took 30 ms.
+    return _labels_from(load_shipped(path.read_text(encoding="utf-8")))
 
 
 def _labels_from(data: Any) -> dict[str, Label]:

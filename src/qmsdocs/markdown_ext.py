@@ -31,11 +31,11 @@ import html
 import re
 import sys
 import xml.etree.ElementTree as etree
-from collections.abc import Callable
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
 from markdown import Markdown
 from markdown.extensions import Extension
@@ -77,6 +77,7 @@ LinkTerms = Literal["first", "all", "off"]
 LINK_TERMS_MODES: tuple[LinkTerms, ...] = ("first", "all", "off")
 _HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
 _NO_TERMS = "qms-no-terms"  # the class of a block whose terms are never linked
+T = TypeVar("T")
 
 
 @dataclass
@@ -382,9 +383,8 @@ class ProseLinkTreeprocessor(_Processor):
         if not recognizer.may_cite(run.text):
             return links
         context, header, before = scopes.binding(run)
-        memo = self.context.memo
         scan = partial(recognizer.scan, run.text, context)
-        citations = scan() if memo is None else memo.get(("clauses", run.text, context), scan)
+        citations = self._remembered(("clauses", run.text, context), scan)
         if not citations and header:
             cell = cite_numbers_cell(recognizer, run.text, context, header, before)
             citations = [cell] if cell is not None else []
@@ -398,6 +398,12 @@ class ProseLinkTreeprocessor(_Processor):
                 href, title = self.context.clause_link(page, catalogue, catalogue[item.clause_id])
                 links.append(Link(item.start, item.end, href, title, CLAUSE_LINK_CLASS))
         return links
+
+    def _remembered(self, key: Hashable, compute: Callable[[], T]) -> T:
+        """`compute()`, or under `mkdocs serve` what an earlier rebuild computed for `key`,
+        which holds everything the result depends on besides the build's fingerprint."""
+        memo = self.context.memo
+        return compute() if memo is None else memo.get(key, compute)
 
     def _term_links(
         self,
@@ -416,12 +422,8 @@ class ProseLinkTreeprocessor(_Processor):
             if senses is not None and page.language == senses.language
             else partial(matcher.find_all, text)
         )
-        memo = self.context.memo
-        if memo is None:
-            matches = find()
-        else:
-            pattern = never.pattern if never is not None else None
-            matches = memo.get(("terms", text, page.language, pattern), find)
+        pattern = never.pattern if never is not None else None
+        matches = self._remembered(("terms", text, page.language, pattern), find)
         if not matches:
             return
         taken = [(c.start, c.end) for c in links]

@@ -182,12 +182,8 @@ def _child(  # pragma: no cover
             if at_once:
                 pickle.dump(("pages", kept), stream, pickle.HIGHEST_PROTOCOL)
             if then is not None:
-                try:
-                    result = then()
-                except Exception:  # the build does it itself
-                    pass
-                else:
-                    pickle.dump(("then", result), stream, pickle.HIGHEST_PROTOCOL)
+                with contextlib.suppress(Exception):  # the build does it itself
+                    pickle.dump(("then", then()), stream, pickle.HIGHEST_PROTOCOL)
             pickle.dump(_DONE, stream)
     except BaseException:  # the parent stopped listening, or was interrupted
         status = 1

@@ -311,7 +311,7 @@ class SiteBuild:
     def read_ahead_of(self, pages: Sequence[tuple[str, Callable[[], str]]]) -> None:
         """Have a second process read `pages` ((docs path, its source), in the order they will
         be rendered) while this one renders them, where it can (`qmsdocs.readahead`)."""
-        self.stop_reading_ahead()
+        self.stop_reading_ahead(collect=False)
         if self.read_cache is not None and not self.read_cache.empty:
             return  # a rebuild: the pages are read already, but for the one that changed
         self.read_ahead = ReadAhead.start(
@@ -321,12 +321,12 @@ class SiteBuild:
             self.renderer.compile_all,
         )
 
-    def stop_reading_ahead(self, *, failed: bool = False) -> None:
-        """Stop the second process, once every page is read (keeping the templates it compiled,
-        `compiled_ahead`) or when the build failed."""
+    def stop_reading_ahead(self, *, collect: bool = True) -> None:
+        """Stop the second process: once every page is read, after `collect`ing the templates
+        it compiled (`compiled_ahead`); when the build failed, at once."""
         if self.read_ahead is None:
             return
-        if not failed:
+        if collect:
             compiled = self.read_ahead.then()
             self.compiled_ahead = compiled if isinstance(compiled, tuple) else None
         self.read_ahead.close()

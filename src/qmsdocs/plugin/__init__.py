@@ -182,7 +182,7 @@ class QMSPlugin(BasePlugin[QMSConfig]):
 
     def on_build_error(self, *, error: Exception) -> None:
         if self.build is not None:
-            self.build.stop_reading_ahead(failed=True)
+            self.build.stop_reading_ahead(collect=False)
 
     @property
     def _build(self) -> Build:
